@@ -1,0 +1,185 @@
+"""Loading MNIST as float32 images in [0, 1], from a local file or from Keras.
+
+Introduced in the prelude (``book/00_why_pixels_fail.ipynb``).
+
+Where the data comes from, in order:
+
+1. an explicit ``path=`` to an ``.npz`` file in Keras's layout
+   (keys ``x_train``, ``y_train``, ``x_test``, ``y_test``);
+2. the environment variable ``AE_HELPERS_MNIST`` naming such a file;
+3. :func:`keras.datasets.mnist.load_data`, which downloads (11 MB) on first use.
+"""
+
+from __future__ import annotations
+
+import os
+import zipfile
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+
+MNIST_ENV = "AE_HELPERS_MNIST"
+Layout = Literal["flat", "image", "channels"]
+_KEYS = ("x_train", "y_train", "x_test", "y_test")
+_SHAPES = {"flat": (784,), "image": (28, 28), "channels": (28, 28, 1)}
+
+Split = tuple[np.ndarray, np.ndarray]
+
+
+class MnistUnavailableError(OSError):
+    """MNIST could not be loaded; the message says why and what to do."""
+
+
+def _fail(reason: str) -> MnistUnavailableError:
+    return MnistUnavailableError(
+        f"MNIST could not be loaded: {reason}\n"
+        f"What to do: set the environment variable {MNIST_ENV} to a Keras-layout mnist.npz "
+        "(keys x_train, y_train, x_test, y_test), pass load_mnist(path=...), "
+        "or connect to the internet so that keras.datasets.mnist.load_data() can download it."
+    )
+
+
+def _read_npz(path: Path) -> tuple[Split, Split]:
+    if not path.is_file():
+        raise _fail(f"no file at {str(path)!r}.")
+    try:
+        with np.load(path, allow_pickle=False) as npz:
+            missing = [k for k in _KEYS if k not in npz.files]
+            if missing:
+                raise _fail(f"{str(path)!r} lacks the keys {missing} (it has {sorted(npz.files)}).")
+            arrays = {k: npz[k] for k in _KEYS}
+    except MnistUnavailableError:
+        raise
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError, KeyError) as err:
+        raise _fail(f"{str(path)!r} is not a readable .npz file ({type(err).__name__}: {err}).") from err
+    return (arrays["x_train"], arrays["y_train"]), (arrays["x_test"], arrays["y_test"])
+
+
+def _download() -> tuple[Split, Split]:
+    import keras
+
+    try:
+        return keras.datasets.mnist.load_data()
+    except Exception as err:  # noqa: BLE001 - any failure of the download is the same for a reader
+        raise _fail(
+            f"{MNIST_ENV} is not set and the Keras download failed ({type(err).__name__}: {err})."
+        ) from err
+
+
+def _check(split: Split, name: str) -> None:
+    x, y = split
+    if x.ndim != 3 or x.shape[1:] != (28, 28):
+        raise _fail(f"{name} images have shape {x.shape}; expected (n, 28, 28).")
+    if x.dtype != np.uint8:
+        raise _fail(f"{name} images have dtype {x.dtype}; expected uint8 (0-255).")
+    if y.ndim != 1 or len(y) != len(x):
+        raise _fail(f"{name} labels have shape {y.shape}; expected ({len(x)},).")
+    if len(y) and (y.min() < 0 or y.max() > 9):
+        raise _fail(f"{name} labels run from {y.min()} to {y.max()}; expected 0-9.")
+
+
+def stratified_indices(labels: np.ndarray, size: int, *, seed: int = 0) -> np.ndarray:
+    """Pick ``size`` indices whose labels keep the class proportions of ``labels``.
+
+    Parameters
+    ----------
+    labels : np.ndarray
+        Integer class labels, shape ``(n,)``.
+    size : int
+        How many indices to return, ``1 <= size <= n``.
+    seed : int
+        Seed of the random choice within each class.
+
+    Returns
+    -------
+    np.ndarray
+        Sorted indices, shape ``(size,)``.
+
+    Examples
+    --------
+    >>> y = np.array([0] * 80 + [1] * 20)
+    >>> idx = stratified_indices(y, 10)
+    >>> np.bincount(y[idx]).tolist()
+    [8, 2]
+    """
+    labels = np.asarray(labels)
+    n = len(labels)
+    if isinstance(size, bool) or not isinstance(size, (int, np.integer)):
+        raise TypeError(f"subset size must be an int, got {type(size).__name__}")
+    if not 1 <= size <= n:
+        raise ValueError(f"subset size must be between 1 and {n}, got {size}")
+    rng = np.random.default_rng(seed)
+    classes, counts = np.unique(labels, return_counts=True)
+    exact = counts * size / n
+    take = np.floor(exact).astype(int)
+    # Hand the remaining places to the classes with the largest remainders.
+    for i in np.argsort(-(exact - take), kind="stable")[: size - take.sum()]:
+        take[i] += 1
+    chosen = [
+        rng.choice(np.flatnonzero(labels == c), size=k, replace=False)
+        for c, k in zip(classes, take)
+    ]
+    return np.sort(np.concatenate(chosen))
+
+
+def _prepare(split: Split, size: int | None, layout: Layout, seed: int) -> Split:
+    x, y = split
+    if size is not None:
+        idx = stratified_indices(y, size, seed=seed)
+        x, y = x[idx], y[idx]
+    # astype then divide in place: float32 all the way (uint8 / 255.0 would make float64).
+    images = x.astype(np.float32)
+    images /= 255.0
+    return images.reshape((len(images),) + _SHAPES[layout]), y.astype(np.int64)
+
+
+def load_mnist(
+    path: str | os.PathLike[str] | None = None,
+    *,
+    layout: Layout = "flat",
+    train_size: int | None = None,
+    test_size: int | None = None,
+    seed: int = 0,
+) -> tuple[Split, Split]:
+    """Load MNIST as float32 images in [0, 1] with integer labels.
+
+    Introduced in the prelude (``book/00_why_pixels_fail.ipynb``).
+
+    Parameters
+    ----------
+    path : str or path-like, optional
+        A Keras-layout ``mnist.npz``. If omitted, ``$AE_HELPERS_MNIST``, then Keras's download.
+    layout : {"flat", "image", "channels"}
+        Image shape: ``(n, 784)``, ``(n, 28, 28)`` or ``(n, 28, 28, 1)``.
+    train_size, test_size : int, optional
+        Take a stratified subset of this many images (class proportions kept).
+    seed : int
+        Seed of the subset choice.
+
+    Returns
+    -------
+    ((x_train, y_train), (x_test, y_test))
+        Images as float32 in [0, 1], labels as int64 in 0-9.
+
+    Raises
+    ------
+    MnistUnavailableError
+        If the file is missing, unreadable or malformed, or the download fails.
+    ValueError
+        If ``layout`` or a subset size is invalid.
+
+    Examples
+    --------
+    >>> (x_train, y_train), (x_test, y_test) = load_mnist(train_size=1000, test_size=100)
+    >>> x_train.shape, x_train.dtype, float(x_train.max()) <= 1.0
+    ((1000, 784), dtype('float32'), True)
+    """
+    if layout not in _SHAPES:
+        raise ValueError(f"layout must be one of {sorted(_SHAPES)}, got {layout!r}")
+    if path is None and os.environ.get(MNIST_ENV):
+        path = os.environ[MNIST_ENV]
+    train, test = _read_npz(Path(path).expanduser()) if path is not None else _download()
+    _check(train, "training")
+    _check(test, "test")
+    return _prepare(train, train_size, layout, seed), _prepare(test, test_size, layout, seed)

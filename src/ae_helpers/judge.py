@@ -1,0 +1,208 @@
+"""The judge: a small convolutional digit classifier that scores generated images.
+
+Introduced in chapter 0 (``book/00_why_pixels_fail.ipynb``) and used by chapters 0-5. A generated
+image is *recognised* when the judge gives one digit a probability of at least ``threshold``. For a
+batch we report the share recognised, the histogram of predicted digits and its normalised entropy
+(1.0 = all ten digits equally often, 0.0 = a single digit).
+
+The judge is trained once per machine and settings and then loaded from the cache
+(:mod:`ae_helpers.cache`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import keras
+import numpy as np
+
+from .cache import fingerprint, load_or_train
+from .config import quick_mode
+from .data import load_mnist
+from .images import as_images
+from .training import train
+
+DEFAULT_THRESHOLD = 0.9
+
+
+@dataclasses.dataclass(frozen=True)
+class JudgeReport:
+    """What the judge says about a batch of images.
+
+    Attributes
+    ----------
+    n : int
+        Number of images judged.
+    recognised : float
+        Share of images whose top class probability is at least ``threshold``.
+    histogram : np.ndarray
+        Counts of the predicted digit, shape ``(10,)``, over all images.
+    entropy : float
+        Normalised entropy of ``histogram`` in [0, 1].
+    threshold : float
+        The confidence threshold used.
+    """
+
+    n: int
+    recognised: float
+    histogram: np.ndarray
+    entropy: float
+    threshold: float
+
+    def as_row(self) -> dict[str, float]:
+        """Return the scores as a flat dict (for a table row)."""
+        return {
+            "recognised": self.recognised,
+            "class_entropy": self.entropy,
+            **{f"share_{d}": c / self.n for d, c in enumerate(self.histogram)},
+        }
+
+
+def normalised_entropy(counts: np.ndarray) -> float:
+    """Entropy of a histogram divided by ``log(len(counts))``: 1 = uniform, 0 = one bin.
+
+    Examples
+    --------
+    >>> normalised_entropy(np.ones(10))
+    1.0
+    >>> normalised_entropy(np.array([5, 0, 0]))
+    0.0
+    """
+    counts = np.asarray(counts, dtype=np.float64)
+    if counts.ndim != 1 or len(counts) < 2:
+        raise ValueError(f"counts must be a 1-D histogram with at least 2 bins, got {counts.shape}")
+    if (counts < 0).any() or not np.isfinite(counts).all() or counts.sum() <= 0:
+        raise ValueError("counts must be finite, non-negative and not all zero")
+    p = counts / counts.sum()
+    nz = p[p > 0]
+    return float(max(0.0, -(nz * np.log(nz)).sum() / np.log(len(counts))))
+
+
+def judge_network() -> keras.Model:
+    """Build the judge's architecture (untrained): two conv blocks and a softmax over 10 digits.
+
+    Examples
+    --------
+    >>> judge_network().output_shape
+    (None, 10)
+    """
+    return keras.Sequential(
+        [
+            keras.Input((28, 28, 1), name="image"),
+            keras.layers.Conv2D(32, 3, activation="relu", name="conv1"),
+            keras.layers.MaxPooling2D(name="pool1"),
+            keras.layers.Conv2D(64, 3, activation="relu", name="conv2"),
+            keras.layers.MaxPooling2D(name="pool2"),
+            keras.layers.Flatten(name="flatten"),
+            keras.layers.Dropout(0.3, name="dropout"),
+            keras.layers.Dense(10, activation="softmax", name="digit"),
+        ],
+        name="judge",
+    )
+
+
+class Judge:
+    """A trained digit classifier with scoring helpers.
+
+    Use :func:`load_judge` to get one.
+    """
+
+    def __init__(self, model: keras.Model, test_accuracy: float, from_cache: bool) -> None:
+        self.model = model
+        self.test_accuracy = test_accuracy
+        self.from_cache = from_cache
+
+    def probabilities(self, images: np.ndarray) -> np.ndarray:
+        """Class probabilities, shape ``(n, 10)``, for images in [0, 1]."""
+        x = as_images(images)
+        return np.asarray(self.model.predict(x, batch_size=1024, verbose=0))
+
+    def predict(self, images: np.ndarray) -> np.ndarray:
+        """The predicted digit of each image, shape ``(n,)``."""
+        return self.probabilities(images).argmax(axis=1)
+
+    def score(self, images: np.ndarray, *, threshold: float = DEFAULT_THRESHOLD) -> JudgeReport:
+        """Judge a batch: share recognised, histogram of predictions, normalised entropy.
+
+        Parameters
+        ----------
+        images : np.ndarray
+            ``(n, 784)``, ``(n, 28, 28)`` or ``(n, 28, 28, 1)`` floats in [0, 1].
+        threshold : float
+            Confidence needed to count an image as recognised, in (0, 1].
+
+        Examples
+        --------
+        >>> judge = load_judge()  # doctest: +SKIP
+        >>> judge.score(x_test[:100]).recognised > 0.9  # doctest: +SKIP
+        True
+        """
+        if not 0.0 < float(threshold) <= 1.0:
+            raise ValueError(f"threshold must be in (0, 1], got {threshold}")
+        probs = self.probabilities(images)
+        hist = np.bincount(probs.argmax(axis=1), minlength=10)
+        return JudgeReport(
+            n=len(probs),
+            recognised=float((probs.max(axis=1) >= threshold).mean()),
+            histogram=hist,
+            entropy=normalised_entropy(hist),
+            threshold=float(threshold),
+        )
+
+
+def judge_settings(quick: bool) -> dict:
+    """The training settings of the judge in quick or full mode."""
+    return {
+        "train_size": 6000 if quick else None,
+        "epochs": 2 if quick else 4,
+        "batch_size": 128,
+        "learning_rate": 2e-3,
+        "seed": 0,
+        "architecture": judge_network().to_json(),
+    }
+
+
+def load_judge(*, quick: bool | None = None) -> Judge:
+    """Load the judge from the cache, or train it (≈1 minute in full mode on two CPU cores).
+
+    Introduced in chapter 0 (``book/00_why_pixels_fail.ipynb``).
+
+    Parameters
+    ----------
+    quick : bool, optional
+        Train on a small subset for a few seconds; defaults to :func:`~ae_helpers.quick_mode`.
+
+    Returns
+    -------
+    Judge
+        With ``test_accuracy`` measured on the full MNIST test set.
+
+    Examples
+    --------
+    >>> judge = load_judge()  # doctest: +SKIP
+    >>> judge.test_accuracy > 0.99  # doctest: +SKIP
+    True
+    """
+    quick = quick_mode() if quick is None else quick
+    settings = judge_settings(quick)
+    (x_train, y_train), (x_test, y_test) = load_mnist(
+        layout="channels", train_size=settings["train_size"]
+    )
+    settings["data"] = fingerprint(x_train, y_train)
+
+    def fit_judge() -> keras.Model:
+        keras.utils.set_random_seed(settings["seed"])
+        model = judge_network()
+        model.compile(
+            optimizer=keras.optimizers.Adam(settings["learning_rate"]),
+            loss="sparse_categorical_crossentropy",
+            metrics=["accuracy"],
+        )
+        train(model, x_train, y_train, epochs=settings["epochs"],
+              batch_size=settings["batch_size"], log_every=0)
+        return model
+
+    trained = load_or_train("judge", settings, fit_judge)
+    predictions = np.asarray(trained.model.predict(x_test, batch_size=1024, verbose=0))
+    accuracy = float((predictions.argmax(axis=1) == y_test).mean())
+    return Judge(trained.model, accuracy, trained.from_cache)

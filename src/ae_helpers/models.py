@@ -1,0 +1,159 @@
+"""Autoencoder builders: an encoder N→M, a decoder M→N, and the two chained.
+
+Introduced in chapter 1 (``book/01_compression.ipynb``), where the same model is first built inline.
+The encoder and decoder are separate Keras models inside the autoencoder, so a chapter can detach the
+decoder (``model.get_layer("decoder")``) and feed it latent points of its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import keras
+import numpy as np
+
+IMAGE_SHAPE = (28, 28)
+
+
+def _check_latent(latent_dim: int) -> None:
+    if isinstance(latent_dim, bool) or not isinstance(latent_dim, (int, np.integer)):
+        raise TypeError(f"latent_dim must be an int, got {type(latent_dim).__name__}")
+    if latent_dim < 1:
+        raise ValueError(f"latent_dim must be >= 1, got {latent_dim}")
+
+
+def dense_encoder(
+    latent_dim: int,
+    *,
+    input_shape: tuple[int, ...] = (784,),
+    hidden: Sequence[int] = (512, 256),
+    name: str = "encoder",
+) -> keras.Model:
+    """Build a dense encoder: images of ``input_shape`` → codes of ``latent_dim`` numbers.
+
+    Examples
+    --------
+    >>> dense_encoder(2).output_shape
+    (None, 2)
+    """
+    _check_latent(latent_dim)
+    inputs = keras.Input(shape=tuple(input_shape), name="image")
+    h = keras.layers.Flatten()(inputs) if len(input_shape) > 1 else inputs
+    for units in hidden:
+        h = keras.layers.Dense(units, activation="relu")(h)
+    code = keras.layers.Dense(latent_dim, name="code")(h)
+    return keras.Model(inputs, code, name=name)
+
+
+def dense_decoder(
+    latent_dim: int,
+    *,
+    output_shape: tuple[int, ...] = (784,),
+    hidden: Sequence[int] = (256, 512),
+    name: str = "decoder",
+) -> keras.Model:
+    """Build a dense decoder: codes of ``latent_dim`` numbers → images in [0, 1] (sigmoid).
+
+    Examples
+    --------
+    >>> dense_decoder(2, output_shape=(28, 28)).output_shape
+    (None, 28, 28)
+    """
+    _check_latent(latent_dim)
+    inputs = keras.Input(shape=(latent_dim,), name="code")
+    h = inputs
+    for units in hidden:
+        h = keras.layers.Dense(units, activation="relu")(h)
+    h = keras.layers.Dense(int(np.prod(output_shape)), activation="sigmoid", name="pixels")(h)
+    if len(output_shape) > 1:
+        h = keras.layers.Reshape(tuple(output_shape))(h)
+    return keras.Model(inputs, h, name=name)
+
+
+def chain(encoder: keras.Model, decoder: keras.Model, *, name: str = "autoencoder") -> keras.Model:
+    """Chain an encoder and a decoder into one autoencoder model.
+
+    Raises
+    ------
+    ValueError
+        If the encoder's code size differs from the decoder's input size.
+
+    Examples
+    --------
+    >>> ae = chain(dense_encoder(8), dense_decoder(8))
+    >>> ae.get_layer("decoder").input_shape if hasattr(ae.get_layer("decoder"), "input_shape") else None  # doctest: +SKIP
+    """
+    if encoder.output_shape[-1] != decoder.input_shape[-1]:
+        raise ValueError(
+            f"encoder makes codes of size {encoder.output_shape[-1]} but the decoder takes "
+            f"{decoder.input_shape[-1]}"
+        )
+    inputs = keras.Input(shape=encoder.input_shape[1:], name="image")
+    return keras.Model(inputs, decoder(encoder(inputs)), name=name)
+
+
+def dense_autoencoder(
+    latent_dim: int,
+    *,
+    image_shape: tuple[int, ...] = (784,),
+    hidden: Sequence[int] = (512, 256),
+    loss: str = "binary_crossentropy",
+    learning_rate: float = 1e-3,
+) -> keras.Model:
+    """Build and compile a dense autoencoder with encoder and decoder as named sub-models.
+
+    Introduced in chapter 1 (``book/01_compression.ipynb``).
+
+    Parameters
+    ----------
+    latent_dim : int
+        M, the size of the code.
+    image_shape : tuple of int
+        Shape of one image: ``(784,)`` (flat) or ``(28, 28)``.
+    hidden : sequence of int
+        Widths of the encoder's hidden layers; the decoder mirrors them.
+    loss : str
+        ``"binary_crossentropy"`` (pixels as probabilities) or ``"mse"``.
+    learning_rate : float
+        Adam's step size.
+
+    Returns
+    -------
+    keras.Model
+        Maps images to reconstructions; ``get_layer("encoder")`` and ``get_layer("decoder")``
+        are the two halves.
+
+    Examples
+    --------
+    >>> ae = dense_autoencoder(2)
+    >>> ae.get_layer("encoder").output_shape, ae.output_shape
+    ((None, 2), (None, 784))
+    """
+    if loss not in {"binary_crossentropy", "mse"}:
+        raise ValueError(f"loss must be 'binary_crossentropy' or 'mse', got {loss!r}")
+    encoder = dense_encoder(latent_dim, input_shape=image_shape, hidden=hidden)
+    decoder = dense_decoder(latent_dim, output_shape=image_shape, hidden=tuple(reversed(hidden)))
+    model = chain(encoder, decoder)
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate), loss=loss)
+    return model
+
+
+def encoder_of(model: keras.Model) -> keras.Model:
+    """Return the encoder half of an autoencoder built here."""
+    return model.get_layer("encoder")
+
+
+def decoder_of(model: keras.Model) -> keras.Model:
+    """Return the decoder half of an autoencoder built here: the detached generator."""
+    return model.get_layer("decoder")
+
+
+def latent_dim_of(decoder: keras.Model) -> int:
+    """Return the number of latent dimensions a decoder takes.
+
+    Examples
+    --------
+    >>> latent_dim_of(dense_decoder(3))
+    3
+    """
+    return int(decoder.input_shape[-1])
