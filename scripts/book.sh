@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Set everything up and build the full book (every chapter executed in full mode) into _build/html.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh book
+source scripts/env.sh
+
+# Jupyter Book's execution cache re-runs a notebook only when its code cells change. A change to
+# ae_helpers, to the mode or to the backend changes the results too: then start from a clean cache.
+stamp="$(cat src/ae_helpers/*.py pyproject.toml | sha256sum | cut -c1-16) quick=${AE_HELPERS_QUICK:-0} backend=$KERAS_BACKEND"
+if [ "$(cat _build/.ae-helpers-stamp 2>/dev/null)" != "$stamp" ]; then
+    rm -rf _build/.jupyter_cache
+fi
+mkdir -p _build
+jupyter-book build . -W -n --keep-going
+echo "$stamp" > _build/.ae-helpers-stamp
+echo
+echo "The book is built: open file://$PWD/_build/html/index.html"

@@ -1,0 +1,202 @@
+"""The MNIST loader: where data comes from, what it returns, and every way it can fail."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from ae_helpers import data
+from ae_helpers.data import MNIST_ENV, MnistUnavailableError, load_mnist, stratified_indices
+
+from .conftest import write_fake_mnist
+
+
+def test_explicit_path_comes_before_the_environment_variable(fake_mnist, tmp_path, monkeypatch):
+    monkeypatch.setenv(MNIST_ENV, str(tmp_path / "does-not-exist.npz"))
+    (x, _), _ = load_mnist(fake_mnist)
+    assert x.shape == (200, 784)
+
+
+def test_environment_variable_comes_before_keras(fake_mnist, monkeypatch):
+    monkeypatch.setenv(MNIST_ENV, str(fake_mnist))
+    monkeypatch.setattr(data, "_download", lambda: pytest.fail("Keras must not be asked"))
+    (x, _), (xt, _) = load_mnist()
+    assert (len(x), len(xt)) == (200, 50)
+
+
+def test_keras_is_the_last_resort(monkeypatch):
+    monkeypatch.delenv(MNIST_ENV, raising=False)
+    rng = np.random.default_rng(1)
+    fake = ((rng.integers(0, 256, (30, 28, 28), dtype=np.uint8), np.arange(30) % 10),
+            (rng.integers(0, 256, (10, 28, 28), dtype=np.uint8), np.arange(10) % 10))
+    import keras
+
+    calls = []
+    monkeypatch.setattr(keras.datasets.mnist, "load_data", lambda: calls.append(1) or fake)
+    (x, y), _ = load_mnist()
+    assert calls == [1] and x.shape == (30, 784) and y.dtype == np.int64
+
+
+def test_a_failed_download_names_the_variable_and_what_to_do(monkeypatch):
+    monkeypatch.delenv(MNIST_ENV, raising=False)
+    import keras
+
+    def offline():
+        raise OSError("URL fetch failure: no network")
+
+    monkeypatch.setattr(keras.datasets.mnist, "load_data", offline)
+    with pytest.raises(MnistUnavailableError) as err:
+        load_mnist()
+    message = str(err.value)
+    assert MNIST_ENV in message and "What to do" in message and "URL fetch failure" in message
+
+
+def _network_reachable() -> bool:
+    try:
+        socket.create_connection(("storage.googleapis.com", 443), timeout=3).close()
+        return True
+    except OSError:
+        return False
+
+
+@pytest.mark.slow
+def test_without_variable_and_without_network_the_real_loader_fails_clearly(tmp_path):
+    if _network_reachable():
+        pytest.skip("this machine reaches the internet, so Keras would download MNIST")
+    env = {k: v for k, v in os.environ.items() if k != MNIST_ENV}
+    env.update(HOME=str(tmp_path), KERAS_HOME=str(tmp_path / "keras"))
+    code = "from ae_helpers import load_mnist\nload_mnist()"
+    run = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
+                         timeout=300)
+    assert run.returncode != 0
+    assert "MnistUnavailableError" in run.stderr and MNIST_ENV in run.stderr
+
+
+@pytest.mark.parametrize(
+    ("layout", "shape"),
+    [("flat", (784,)), ("image", (28, 28)), ("channels", (28, 28, 1))],
+)
+def test_layouts_dtype_and_range(fake_mnist, layout, shape):
+    (x, y), (xt, yt) = load_mnist(fake_mnist, layout=layout)
+    assert x.shape[1:] == shape and xt.shape[1:] == shape
+    assert x.dtype == np.float32 and xt.dtype == np.float32
+    assert 0.0 <= x.min() and x.max() <= 1.0
+    assert y.dtype == np.int64 and set(np.unique(y)) <= set(range(10))
+
+
+def test_pixels_are_scaled_exactly(fake_mnist):
+    raw = np.load(fake_mnist)["x_train"]
+    (x, _), _ = load_mnist(fake_mnist, layout="image")
+    np.testing.assert_allclose(x, raw.astype(np.float32) / 255, rtol=0, atol=1e-7)
+
+
+def test_stratified_subsets_keep_class_shares_and_depend_on_the_seed():
+    labels = np.repeat(np.arange(10), [50, 150, 100, 100, 100, 100, 100, 100, 100, 100])
+    idx = stratified_indices(labels, 100, seed=0)
+    counts = np.bincount(labels[idx], minlength=10)
+    assert counts.sum() == 100 and len(np.unique(idx)) == 100
+    np.testing.assert_array_equal(counts, [5, 15, 10, 10, 10, 10, 10, 10, 10, 10])
+    assert np.array_equal(idx, stratified_indices(labels, 100, seed=0))
+    assert not np.array_equal(idx, stratified_indices(labels, 100, seed=1))
+
+
+def test_subset_sizes_that_do_not_divide_evenly_still_add_up():
+    labels = np.arange(1000) % 7
+    for size in (1, 13, 333, 999, 1000):
+        assert len(stratified_indices(labels, size)) == size
+
+
+def test_real_mnist_subset_is_balanced(mnist_path):
+    (x, y), (xt, yt) = load_mnist(mnist_path, train_size=1000, test_size=500)
+    assert x.shape == (1000, 784) and xt.shape == (500, 784)
+    assert np.abs(np.bincount(y, minlength=10) - 100).max() <= 13  # MNIST's own shares
+
+
+def test_real_mnist_in_full(mnist_path):
+    (x, y), (xt, yt) = load_mnist(mnist_path, layout="image")
+    assert x.shape == (60000, 28, 28) and xt.shape == (10000, 28, 28)
+    assert np.bincount(y).tolist() == [5923, 6742, 5958, 6131, 5842, 5421, 5918, 6265, 5851, 5949]
+    assert x.dtype == np.float32 and float(x.max()) == 1.0
+
+
+# ---------------------------------------------------------------- bad input
+def test_missing_file(tmp_path):
+    with pytest.raises(MnistUnavailableError, match="no file at"):
+        load_mnist(tmp_path / "nope.npz")
+
+
+def test_missing_file_named_by_the_variable(tmp_path, monkeypatch):
+    monkeypatch.setenv(MNIST_ENV, str(tmp_path / "nope.npz"))
+    with pytest.raises(MnistUnavailableError, match=MNIST_ENV):
+        load_mnist()
+
+
+def test_corrupt_file(tmp_path):
+    bad = tmp_path / "mnist.npz"
+    bad.write_bytes(os.urandom(4096))
+    with pytest.raises(MnistUnavailableError, match="not a readable .npz"):
+        load_mnist(bad)
+
+
+def test_truncated_file(fake_mnist, tmp_path):
+    cut = tmp_path / "cut.npz"
+    cut.write_bytes(fake_mnist.read_bytes()[: fake_mnist.stat().st_size // 2])
+    with pytest.raises(MnistUnavailableError):
+        load_mnist(cut)
+
+
+def test_wrong_keys(tmp_path):
+    path = write_fake_mnist(tmp_path / "m.npz", y_test=None)
+    with pytest.raises(MnistUnavailableError, match="lacks the keys"):
+        load_mnist(path)
+
+
+def test_wrong_image_shape(tmp_path):
+    path = write_fake_mnist(tmp_path / "m.npz", x_train=np.zeros((200, 32, 32), np.uint8))
+    with pytest.raises(MnistUnavailableError, match=r"expected \(n, 28, 28\)"):
+        load_mnist(path)
+
+
+def test_wrong_pixel_dtype(tmp_path):
+    path = write_fake_mnist(tmp_path / "m.npz", x_test=np.zeros((50, 28, 28), np.float32))
+    with pytest.raises(MnistUnavailableError, match="expected uint8"):
+        load_mnist(path)
+
+
+def test_labels_out_of_range(tmp_path):
+    path = write_fake_mnist(tmp_path / "m.npz", y_train=np.full(200, 11, np.uint8))
+    with pytest.raises(MnistUnavailableError, match="expected 0-9"):
+        load_mnist(path)
+
+
+def test_label_count_mismatch(tmp_path):
+    path = write_fake_mnist(tmp_path / "m.npz", y_train=np.zeros(10, np.uint8))
+    with pytest.raises(MnistUnavailableError, match="labels have shape"):
+        load_mnist(path)
+
+
+def test_bad_layout(fake_mnist):
+    with pytest.raises(ValueError, match="layout must be one of"):
+        load_mnist(fake_mnist, layout="square")
+
+
+@pytest.mark.parametrize("size", [0, -1, 201])
+def test_bad_subset_size(fake_mnist, size):
+    with pytest.raises(ValueError, match="subset size must be between 1 and 200"):
+        load_mnist(fake_mnist, train_size=size)
+
+
+def test_subset_size_must_be_an_int(fake_mnist):
+    with pytest.raises(TypeError, match="must be an int"):
+        load_mnist(fake_mnist, train_size=10.5)
+
+
+def test_path_accepts_str_and_pathlike(fake_mnist):
+    for p in (str(fake_mnist), Path(fake_mnist)):
+        assert load_mnist(p)[0][0].shape == (200, 784)
