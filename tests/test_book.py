@@ -1,0 +1,57 @@
+"""The strict book build: every chapter executes, and any warning or broken reference fails.
+
+This runs ``jupyter-book build . -W -n --keep-going`` in whatever mode the suite runs (quick mode in
+scripts/test.sh) into ``_build/quick``, from a clean execution cache each time.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+OUT = ROOT / "_build" / "quick"
+
+
+@pytest.fixture(scope="module")
+def built_book() -> Path:
+    shutil.rmtree(OUT, ignore_errors=True)
+    jb = Path(sys.executable).with_name("jupyter-book")
+    run = subprocess.run(
+        [str(jb), "build", str(ROOT), "-W", "-n", "--keep-going", "--path-output", str(OUT)],
+        capture_output=True, text=True, env={**os.environ, "PYTHONWARNINGS": "ignore"},
+    )
+    log = run.stdout + run.stderr
+    assert run.returncode == 0, f"strict book build failed:\n{log[-6000:]}"
+    assert "WARNING" not in log, log[-6000:]
+    return OUT / "_build" / "html"
+
+
+@pytest.mark.slow
+def test_landing_page_and_navigation(built_book):
+    index = (built_book / "index.html").read_text()
+    assert "book/intro.html" in index  # the site opens on the landing page
+    intro = (built_book / "book" / "intro.html").read_text()
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    chapters = [c["file"] for part in toc.get("parts", []) for c in part["chapters"]]
+    for chapter in chapters:
+        name = Path(chapter).name
+        assert (built_book / "book" / f"{name}.html").is_file(), name
+        assert re.search(rf'href="{re.escape(name)}\.html"', intro), f"no link to {name} in the nav"
+
+
+@pytest.mark.slow
+def test_chapters_have_figures_and_no_error_output(built_book):
+    for page in (built_book / "book").glob("0*.html"):
+        html = page.read_text()
+        assert "<img" in html, f"{page.name} shows no figure"
+        assert "Traceback" not in html, f"{page.name} shows a traceback"
+        assert "━━━" not in html, f"{page.name} shows a Keras progress bar"
+        assert "oneDNN custom operations" not in html, f"{page.name} shows TensorFlow log noise"
