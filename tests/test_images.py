@@ -1,0 +1,46 @@
+"""as_images: every helper that takes images rejects what is not a batch of MNIST images in [0, 1]."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from ae_helpers.images import as_images
+
+
+@pytest.mark.parametrize("shape", [(3, 784), (3, 28, 28), (3, 28, 28, 1)])
+def test_accepts_the_three_layouts(shape):
+    out = as_images(np.full(shape, 0.5, dtype="float64"))
+    assert out.shape == (3, 28, 28, 1) and out.dtype == np.float32
+
+
+@pytest.mark.parametrize("layout,shape", [("flat", (2, 784)), ("image", (2, 28, 28))])
+def test_returns_the_layout_asked_for(layout, shape):
+    assert as_images(np.zeros((2, 28, 28, 1), "float32"), layout=layout).shape == shape
+
+
+BAD = [
+    ("32x32 images", np.zeros((2, 32, 32), "float32"), ValueError, "shape"),
+    ("one image without batch", np.zeros((28, 28), "float32"), ValueError, "shape"),
+    ("flat of wrong length", np.zeros((2, 783), "float32"), ValueError, "shape"),
+    ("0-255 as floats", np.full((2, 784), 255.0), ValueError, "divide by 255"),
+    ("negative values", np.full((2, 784), -0.1), ValueError, r"\[0, 1\]"),
+    ("uint8 pixels", np.zeros((2, 784), np.uint8), TypeError, "floating point"),
+    ("booleans", np.zeros((2, 784), bool), TypeError, "numeric"),
+    ("strings", np.array([["a"] * 784]), TypeError, "numeric"),
+    ("NaN", np.full((2, 784), np.nan), ValueError, "NaN"),
+    ("inf", np.full((2, 784), np.inf), ValueError, "NaN or infinite"),
+    ("empty batch", np.zeros((0, 784), "float32"), ValueError, "empty"),
+    ("a dict", {"x": 1}, TypeError, "numeric"),
+]
+
+
+@pytest.mark.parametrize("case,value,error,match", BAD, ids=[b[0] for b in BAD])
+def test_bad_input_gets_a_clear_error(case, value, error, match):
+    with pytest.raises(error, match=match):
+        as_images(value)
+
+
+def test_error_names_the_argument():
+    with pytest.raises(ValueError, match="^reconstructions must"):
+        as_images(np.zeros((1, 5)), name="reconstructions")

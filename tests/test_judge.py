@@ -1,0 +1,77 @@
+"""The judge: trained once (quick settings here), scores batches, and refuses bad input."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from ae_helpers.judge import JudgeReport, load_judge, normalised_entropy
+
+
+@pytest.fixture(scope="module")
+def judge(tmp_path_factory):
+    import os
+
+    if not os.environ.get("AE_HELPERS_MNIST"):
+        pytest.skip("AE_HELPERS_MNIST is not set; scripts/test.sh sets it")
+    return load_judge(quick=True)
+
+
+@pytest.fixture(scope="module")
+def test_digits():
+    from ae_helpers import load_mnist
+
+    _, (x, y) = load_mnist(test_size=500, seed=1)
+    return x, y
+
+
+def test_quick_judge_recognises_real_digits(judge, test_digits):
+    x, y = test_digits
+    assert judge.test_accuracy > 0.9
+    report = judge.score(x)
+    assert isinstance(report, JudgeReport) and report.n == 500
+    assert report.recognised > 0.7 and report.entropy > 0.95
+    assert report.histogram.sum() == 500 and report.histogram.shape == (10,)
+    assert (judge.predict(x) == y).mean() > 0.9
+
+
+def test_noise_is_not_recognised(judge):
+    noise = np.random.default_rng(0).random((300, 784)).astype("float32")
+    assert judge.score(noise).recognised < 0.2
+
+
+def test_the_judge_is_cached(judge):
+    again = load_judge(quick=True)
+    assert again.from_cache and again.test_accuracy == judge.test_accuracy
+
+
+def test_threshold_changes_the_share(judge, test_digits):
+    x, _ = test_digits
+    assert judge.score(x, threshold=0.5).recognised >= judge.score(x, threshold=0.99).recognised
+
+
+@pytest.mark.parametrize("threshold", [0.0, 1.5, -1])
+def test_bad_threshold(judge, test_digits, threshold):
+    with pytest.raises(ValueError, match="threshold"):
+        judge.score(test_digits[0][:5], threshold=threshold)
+
+
+def test_bad_images(judge):
+    with pytest.raises(ValueError, match="shape"):
+        judge.score(np.zeros((3, 32, 32), "float32"))
+    with pytest.raises(ValueError, match="divide by 255"):
+        judge.score(np.full((3, 784), 200.0))
+
+
+def test_report_row_has_shares_that_sum_to_one(judge, test_digits):
+    row = judge.score(test_digits[0]).as_row()
+    assert abs(sum(row[f"share_{d}"] for d in range(10)) - 1) < 1e-9
+
+
+def test_normalised_entropy_bounds():
+    assert normalised_entropy(np.ones(10)) == pytest.approx(1.0)
+    assert normalised_entropy(np.eye(10)[3]) == 0.0
+    assert 0 < normalised_entropy(np.array([9, 1])) < 1
+    for bad in (np.zeros(10), np.array([1.0]), np.array([-1, 2]), np.array([np.nan, 1])):
+        with pytest.raises(ValueError):
+            normalised_entropy(bad)

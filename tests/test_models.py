@@ -1,0 +1,64 @@
+"""Autoencoder builders: shapes, named halves, and clear errors."""
+
+from __future__ import annotations
+
+import keras
+import numpy as np
+import pytest
+
+from ae_helpers.models import (
+    chain, decoder_of, dense_autoencoder, dense_decoder, dense_encoder, encoder_of, latent_dim_of,
+)
+
+
+@pytest.mark.parametrize("latent_dim", [1, 2, 16])
+def test_dense_autoencoder_shapes_and_halves(latent_dim):
+    model = dense_autoencoder(latent_dim, hidden=(32,))
+    x = np.random.default_rng(0).random((5, 784)).astype("float32")
+    codes = encoder_of(model).predict(x, verbose=0)
+    out = decoder_of(model).predict(codes, verbose=0)
+    assert codes.shape == (5, latent_dim) and out.shape == (5, 784)
+    assert latent_dim_of(decoder_of(model)) == latent_dim
+    assert 0.0 <= out.min() and out.max() <= 1.0  # sigmoid output
+    np.testing.assert_allclose(model.predict(x, verbose=0), out, atol=1e-5)
+
+
+def test_image_shaped_autoencoder():
+    model = dense_autoencoder(4, image_shape=(28, 28), hidden=(16,))
+    assert model.output_shape == (None, 28, 28)
+    assert encoder_of(model).input_shape == (None, 28, 28)
+
+
+def test_training_lowers_the_loss():
+    keras.utils.set_random_seed(0)
+    model = dense_autoencoder(4, hidden=(32,))
+    x = (np.random.default_rng(0).random((256, 784)) > 0.8).astype("float32")
+    before = model.evaluate(x, x, verbose=0)
+    model.fit(x, x, epochs=5, batch_size=64, verbose=0)
+    assert model.evaluate(x, x, verbose=0) < before
+
+
+def test_saved_and_loaded_keeps_the_halves(tmp_path):
+    model = dense_autoencoder(3, hidden=(8,))
+    model.save(tmp_path / "ae.keras")
+    loaded = keras.saving.load_model(tmp_path / "ae.keras", safe_mode=True)
+    assert latent_dim_of(decoder_of(loaded)) == 3
+
+
+@pytest.mark.parametrize("bad,error", [(0, ValueError), (-2, ValueError), (2.0, TypeError),
+                                       ("2", TypeError), (True, TypeError)])
+def test_bad_latent_sizes(bad, error):
+    with pytest.raises(error, match="latent_dim"):
+        dense_encoder(bad)
+    with pytest.raises(error, match="latent_dim"):
+        dense_decoder(bad)
+
+
+def test_chain_refuses_mismatched_halves():
+    with pytest.raises(ValueError, match="codes of size 2 but the decoder takes 3"):
+        chain(dense_encoder(2), dense_decoder(3))
+
+
+def test_unknown_loss_is_refused():
+    with pytest.raises(ValueError, match="loss must be"):
+        dense_autoencoder(2, loss="rmse")

@@ -1,0 +1,80 @@
+"""ArrayBatches and train(): batches without copies of the whole set, a short log, no progress bars."""
+
+from __future__ import annotations
+
+import keras
+import numpy as np
+import pytest
+
+from ae_helpers.training import ArrayBatches, train
+
+
+def test_batches_cover_every_example_once_per_epoch():
+    x = np.arange(10, dtype="float32").reshape(10, 1) * np.ones((1, 3), "float32")
+    batches = ArrayBatches(x, batch_size=4, seed=1)
+    assert len(batches) == 3
+    seen = np.concatenate([batches[i][0][:, 0] for i in range(len(batches))])
+    assert sorted(seen.tolist()) == list(range(10))
+    first = [batches[i][0][:, 0].tolist() for i in range(3)]
+    batches.on_epoch_end()
+    assert [batches[i][0][:, 0].tolist() for i in range(3)] != first  # reshuffled
+
+
+def test_targets_default_to_the_inputs_and_can_be_left_out():
+    x = np.ones((4, 2), "float32")
+    xb, yb = ArrayBatches(x, batch_size=4)[0]
+    assert np.array_equal(xb, yb)
+    only = ArrayBatches(x, batch_size=4, targets=False)[0]
+    assert isinstance(only, np.ndarray) and only.shape == (4, 2)
+
+
+def test_labels_travel_with_their_images():
+    x = np.arange(8, dtype="float32").reshape(8, 1)
+    y = np.arange(8) * 10
+    batches = ArrayBatches(x, y, batch_size=3, seed=2)
+    for i in range(len(batches)):
+        xb, yb = batches[i]
+        assert np.array_equal(xb[:, 0] * 10, yb)
+
+
+def test_unshuffled_batches_keep_the_order():
+    x = np.arange(5, dtype="float32").reshape(5, 1)
+    batches = ArrayBatches(x, batch_size=2, shuffle=False)
+    assert batches[2][0].ravel().tolist() == [4.0]
+
+
+@pytest.mark.parametrize("kwargs,match", [
+    ({"x": np.zeros((0, 3))}, "non-empty"),
+    ({"x": [[1.0]]}, "NumPy array"),
+    ({"x": np.zeros((3, 2)), "y": np.zeros(2)}, "3 examples but y has 2"),
+    ({"x": np.zeros((3, 2)), "batch_size": 0}, "batch_size"),
+])
+def test_bad_batches(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        ArrayBatches(**kwargs)
+
+
+def test_train_prints_a_few_short_lines(capsys):
+    model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(4)])
+    model.compile(optimizer="adam", loss="mse")
+    x = np.random.default_rng(0).random((64, 4)).astype("float32")
+    history = train(model, x, epochs=10, batch_size=16, validation=x[:16])
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert len(lines) == 5 and lines[-1].startswith("epoch 10/10: loss")
+    assert "val_loss" in lines[-1] and "\b" not in "".join(lines) and "\r" not in "".join(lines)
+    assert len(history.history["val_loss"]) == 10
+
+
+def test_train_can_be_silent(capsys):
+    model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(2)])
+    model.compile(optimizer="adam", loss="mse")
+    train(model, np.ones((8, 2), "float32"), epochs=2, log_every=0)
+    assert capsys.readouterr().out == ""
+
+
+@pytest.mark.parametrize("epochs", [0, -1, 1.5, True])
+def test_bad_epochs(epochs):
+    model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(2)])
+    model.compile(optimizer="adam", loss="mse")
+    with pytest.raises(ValueError, match="epochs"):
+        train(model, np.ones((8, 2), "float32"), epochs=epochs)
