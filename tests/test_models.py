@@ -40,6 +40,8 @@ def test_training_lowers_the_loss():
 
 def test_saved_and_loaded_keeps_the_halves(tmp_path):
     model = dense_autoencoder(3, hidden=(8,))
+    x = np.zeros((4, 784), "float32")
+    model.fit(x, x, epochs=1, verbose=0)  # builds the optimizer, as in a real trained model
     model.save(tmp_path / "ae.keras")
     loaded = keras.saving.load_model(tmp_path / "ae.keras", safe_mode=True)
     assert latent_dim_of(decoder_of(loaded)) == 3
