@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -12,6 +15,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 os.environ.setdefault("MPLBACKEND", "Agg")
 
 ROOT = Path(__file__).resolve().parents[1]
+BOOK_OUT = ROOT / "_build" / "quick"
 
 
 @pytest.fixture
@@ -49,3 +53,21 @@ def isolated_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     folder = tmp_path / "cache"
     monkeypatch.setenv("AE_HELPERS_CACHE", str(folder))
     return folder
+
+
+@pytest.fixture(scope="session")
+def built_book() -> Path:
+    """Build the book strictly (-W -n --keep-going) into _build/quick once per test session; return the HTML folder."""
+    shutil.rmtree(BOOK_OUT, ignore_errors=True)
+    jb = Path(sys.executable).with_name("jupyter-book")
+    run = subprocess.run(
+        [str(jb), "build", str(ROOT), "-W", "-n", "--keep-going", "--path-output", str(BOOK_OUT)],
+        capture_output=True, text=True, env={**os.environ, "PYTHONWARNINGS": "ignore"},
+    )
+    log = run.stdout + run.stderr
+    assert run.returncode == 0, f"strict book build failed:\n{log[-6000:]}"
+    # -W already turns Sphinx warnings into a failing exit code; this also catches any that slip
+    # through --keep-going. (TensorFlow's own absl line on import is not a Sphinx warning.)
+    sphinx_warnings = [l for l in log.splitlines() if "WARNING:" in l and "absl::" not in l]
+    assert not sphinx_warnings, "\n".join(sphinx_warnings)
+    return BOOK_OUT / "_build" / "html"

@@ -1,40 +1,18 @@
 """The strict book build: every chapter executes, and any warning or broken reference fails.
 
-This runs ``jupyter-book build . -W -n --keep-going`` in whatever mode the suite runs (quick mode in
+The ``built_book`` fixture (tests/conftest.py) runs ``jupyter-book build . -W -n --keep-going`` in whatever mode the suite runs (quick mode in
 scripts/test.sh) into ``_build/quick``, from a clean execution cache each time.
 """
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
-OUT = ROOT / "_build" / "quick"
-
-
-@pytest.fixture(scope="module")
-def built_book() -> Path:
-    shutil.rmtree(OUT, ignore_errors=True)
-    jb = Path(sys.executable).with_name("jupyter-book")
-    run = subprocess.run(
-        [str(jb), "build", str(ROOT), "-W", "-n", "--keep-going", "--path-output", str(OUT)],
-        capture_output=True, text=True, env={**os.environ, "PYTHONWARNINGS": "ignore"},
-    )
-    log = run.stdout + run.stderr
-    assert run.returncode == 0, f"strict book build failed:\n{log[-6000:]}"
-    # -W already turns Sphinx warnings into a failing exit code; this also catches any that slip
-    # through --keep-going. (TensorFlow's own absl line on import is not a Sphinx warning.)
-    sphinx_warnings = [l for l in log.splitlines() if "WARNING:" in l and "absl::" not in l]
-    assert not sphinx_warnings, "\n".join(sphinx_warnings)
-    return OUT / "_build" / "html"
 
 
 @pytest.mark.slow
