@@ -1,0 +1,61 @@
+"""The latent explorer: decodes at slider positions, carries a still fallback, refuses non-2-D decoders."""
+
+from __future__ import annotations
+
+import base64
+
+import numpy as np
+import pytest
+
+from ae_helpers.explorer import latent_explorer
+from ae_helpers.models import dense_decoder
+
+
+@pytest.fixture(scope="module")
+def decoder():
+    return dense_decoder(2, hidden=(16,))
+
+
+def test_moving_a_slider_decodes_the_new_point(decoder):
+    pytest.importorskip("ipywidgets")
+    explorer = latent_explorer(decoder, span=2.0)
+    box = explorer.widget()
+    s1, s2 = box.children[0].children
+    image = box.children[1]
+    before = image.value
+    s1.value = 1.7
+    assert image.value != before and image.value[:8] == b"\x89PNG\r\n\x1a\n"
+    assert (s1.min, s1.max) == (-2.0, 2.0)
+
+
+def test_one_output_carries_widget_and_still(decoder):
+    pytest.importorskip("ipywidgets")
+    bundle = latent_explorer(decoder)._repr_mimebundle_()
+    assert "application/vnd.jupyter.widget-view+json" in bundle
+    assert base64.b64decode(bundle["image/png"])[:4] == b"\x89PNG"
+
+
+def test_still_grid_spans_the_range(decoder):
+    fig = latent_explorer(decoder, span=1.5, n=4, center=(1.0, -1.0)).still()
+    ax = fig.axes[0]
+    assert ax.get_xlim() == pytest.approx((-0.5, 2.5)) and ax.get_xlabel() == "$z_1$"
+
+
+def test_image_at_is_the_decoders_output(decoder):
+    explorer = latent_explorer(decoder)
+    expected = decoder.predict(np.array([[0.3, -0.2]], "float32"), verbose=0).reshape(28, 28)
+    np.testing.assert_allclose(explorer.image_at(0.3, -0.2), expected, atol=1e-6)
+
+
+@pytest.mark.parametrize("kwargs,match", [
+    ({"span": 0}, "span"), ({"span": float("nan")}, "span"), ({"n": 1}, "n must"),
+    ({"center": (0.0,)}, "center"),
+])
+def test_bad_arguments(decoder, kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        latent_explorer(decoder, **kwargs)
+
+
+def test_refuses_a_16_d_latent_space():
+    with pytest.raises(ValueError, match="needs a 2-D latent space; this decoder takes 16-D"):
+        latent_explorer(dense_decoder(16, hidden=(8,)))
