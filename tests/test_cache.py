@@ -148,3 +148,30 @@ def test_loading_uses_safe_mode(isolated_cache, monkeypatch):
         warnings.simplefilter("error")
         load_or_train("tiny", {"units": 2}, _tiny_trainer(calls))
     assert seen.get("safe_mode") is True
+
+
+def test_extras_are_kept_beside_the_model(isolated_cache):
+    calls: list = []
+    snapshots = np.arange(12, dtype="float32").reshape(3, 2, 2)
+
+    def train():
+        return _tiny_trainer(calls)(), {"snapshots": snapshots}
+
+    first = load_or_train("tiny", {"units": 2}, train)
+    again = load_or_train("tiny", {"units": 2}, train)
+    assert calls == [1] and again.from_cache
+    np.testing.assert_array_equal(first.extras["snapshots"], snapshots)
+    np.testing.assert_array_equal(again.extras["snapshots"], snapshots)
+
+
+def test_missing_extras_make_the_entry_untrusted(isolated_cache):
+    calls: list = []
+
+    def train():
+        return _tiny_trainer(calls)(), {"snapshots": np.zeros(3)}
+
+    first = load_or_train("tiny", {"units": 2}, train)
+    first.path.with_suffix(".extras.npz").unlink()
+    with pytest.warns(RuntimeWarning, match="ignoring unusable entry"):
+        again = load_or_train("tiny", {"units": 2}, train)
+    assert calls == [1, 1] and not again.from_cache and "snapshots" in again.extras

@@ -47,6 +47,9 @@ class Trained:
         Whether this call loaded the model instead of training it.
     path : pathlib.Path
         Where the model is stored.
+    extras : dict of str to np.ndarray
+        Arrays the training function returned beside the model (for example latent snapshots
+        taken during training), stored with it.
     """
 
     model: Any
@@ -54,6 +57,7 @@ class Trained:
     seconds: float
     from_cache: bool
     path: Path
+    extras: dict[str, np.ndarray] = dataclasses.field(default_factory=dict)
 
 
 def cache_dir() -> Path:
@@ -150,15 +154,39 @@ def entry_paths(name: str, settings: Mapping[str, Any]) -> tuple[Path, Path]:
     return cache_dir() / f"{stem}.keras", cache_dir() / f"{stem}.json"
 
 
+def _extras_path(model_path: Path) -> Path:
+    return model_path.with_suffix(".extras.npz")
+
+
+def atomic_save_arrays(path: Path, arrays: Mapping[str, np.ndarray]) -> None:
+    """Save arrays to an ``.npz`` file through a temporary file and a rename."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            np.savez(f, **{k: np.asarray(v) for k, v in arrays.items()})
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
 def _load(model_path: Path, meta_path: Path, key: Mapping[str, Any]) -> Trained | None:
     import keras
 
+    extras_path = _extras_path(model_path)
     if not model_path.exists() and not meta_path.exists():
         return None
     try:
         meta = json.loads(meta_path.read_text())
         if meta.get("key") != json.loads(json.dumps(key, sort_keys=True)):
             raise ValueError("its key does not match the settings asked for")
+        extras: dict[str, np.ndarray] = {}
+        if meta.get("extras"):
+            with np.load(extras_path, allow_pickle=False) as npz:
+                extras = {k: npz[k] for k in npz.files}
+            if sorted(extras) != sorted(meta["extras"]):
+                raise ValueError("its extra arrays do not match its record")
         model = keras.saving.load_model(model_path, safe_mode=True)
     except Exception as err:  # noqa: BLE001 - any failure means: do not trust this entry
         warnings.warn(
@@ -167,10 +195,11 @@ def _load(model_path: Path, meta_path: Path, key: Mapping[str, Any]) -> Trained 
             RuntimeWarning,
             stacklevel=3,
         )
-        model_path.unlink(missing_ok=True)
-        meta_path.unlink(missing_ok=True)
+        for path in (model_path, meta_path, extras_path):
+            path.unlink(missing_ok=True)
         return None
-    return Trained(model, meta.get("history", {}), float(meta.get("seconds", 0.0)), True, model_path)
+    return Trained(model, meta.get("history", {}), float(meta.get("seconds", 0.0)), True,
+                   model_path, extras)
 
 
 def load_or_train(
@@ -188,7 +217,8 @@ def load_or_train(
         Everything that changes the trained model: architecture, schedule, seed, a
         :func:`fingerprint` of the data. JSON-serialisable values.
     train : callable
-        Builds, trains and returns the model. If it ran ``fit``, its history is kept.
+        Builds, trains and returns the model, or ``(model, extras)`` with a dict of NumPy arrays to
+        keep beside it. If it ran ``fit``, its history is kept.
 
     Returns
     -------
@@ -212,17 +242,20 @@ def load_or_train(
     if cached is not None:
         return cached
     start = time.perf_counter()
-    model = train()
+    result = train()
     seconds = time.perf_counter() - start
+    model, extras = result if isinstance(result, tuple) else (result, {})
+    extras = {k: np.asarray(v) for k, v in dict(extras).items()}
     history_cb = getattr(model, "history", None)
     history = {
         k: [float(v) for v in vals] for k, vals in getattr(history_cb, "history", {}).items()
     }
-    # The model file lands first and the sidecar last: an entry without its sidecar is never used.
+    # The model and its extras land first and the sidecar last: an entry without its sidecar is
+    # never used.
     meta_path.unlink(missing_ok=True)
     atomic_save_model(model, model_path)
-    atomic_write_text(
-        meta_path,
-        json.dumps({"key": key, "history": history, "seconds": seconds}, sort_keys=True, indent=1),
-    )
-    return Trained(model, history, seconds, False, model_path)
+    if extras:
+        atomic_save_arrays(_extras_path(model_path), extras)
+    record = {"key": key, "history": history, "seconds": seconds, "extras": sorted(extras)}
+    atomic_write_text(meta_path, json.dumps(record, sort_keys=True, indent=1))
+    return Trained(model, history, seconds, False, model_path, extras)
