@@ -108,3 +108,211 @@ def loss_curves(history: Mapping[str, Sequence[float]], *, title: str = "Trainin
     ax.legend()
     fig.tight_layout()
     return fig
+
+
+def reconstruction_figure(
+    originals: np.ndarray,
+    reconstructions: np.ndarray,
+    *,
+    labels: Sequence[str] | None = None,
+    title: str | None = None,
+    size: float = 1.0,
+) -> plt.Figure:
+    """Originals (top row), reconstructions (middle) and their difference (bottom).
+
+    Introduced in chapter 1 (``book/01_compression.ipynb``). The difference, reconstruction minus
+    original, is drawn in a diverging colour-blind-safe map centred at 0: red where the
+    reconstruction has ink the original lacks, blue where it lost ink, white where they agree.
+
+    Parameters
+    ----------
+    originals, reconstructions : np.ndarray
+        The same number of images in [0, 1] (any MNIST layout).
+    labels : sequence of str, optional
+        One caption per column (for example the image's error).
+    title : str, optional
+        Figure title.
+    size : float
+        Inches per image.
+
+    Raises
+    ------
+    ValueError
+        If the two batches differ in size or the labels in number.
+
+    Examples
+    --------
+    >>> x = np.random.rand(4, 784).astype("float32")
+    >>> fig = reconstruction_figure(x, x * 0.5, labels=list("abcd"))
+    >>> len(fig.axes)  # 12 images and one colour bar
+    13
+    """
+    x = as_images(originals, name="originals", layout="image")
+    x_hat = as_images(reconstructions, name="reconstructions", layout="image")
+    if len(x) != len(x_hat):
+        raise ValueError(f"got {len(x)} originals but {len(x_hat)} reconstructions")
+    if labels is not None and len(labels) != len(x):
+        raise ValueError(f"got {len(labels)} labels for {len(x)} images")
+    n = len(x)
+    fig, axes = plt.subplots(3, n, figsize=(n * size + 1.2, 3 * size * 1.15 + 0.4), squeeze=False)
+    for j in range(n):
+        axes[0, j].imshow(x[j], cmap="gray_r", vmin=0, vmax=1)
+        axes[1, j].imshow(x_hat[j], cmap="gray_r", vmin=0, vmax=1)
+        diff = axes[2, j].imshow(x_hat[j] - x[j], cmap="RdBu_r", vmin=-1, vmax=1)
+        if labels is not None:
+            axes[2, j].set_title(labels[j], fontsize=8)
+    for ax in axes.flat:
+        ax.set_xticks([])
+        ax.set_yticks([])
+    for row, name in enumerate(("original", "reconstruction", "difference")):
+        axes[row, 0].set_ylabel(name, fontsize=9)
+    if title:
+        fig.suptitle(title)
+    fig.tight_layout(rect=(0, 0, 0.92, 1))
+    cax = fig.add_axes((0.93, 0.08, 0.015, 0.25))
+    fig.colorbar(diff, cax=cax, ticks=[-1, 0, 1])
+    return fig
+
+
+def image_rows(
+    rows: Mapping[str, np.ndarray], *, title: str | None = None, size: float = 0.9
+) -> plt.Figure:
+    """One row of images per entry, the entry's name written at the row's left.
+
+    Introduced in chapter 1 (``book/01_compression.ipynb``) to show the same digits reconstructed
+    from codes of several sizes. Every row must hold the same number of images.
+
+    Examples
+    --------
+    >>> x = np.random.rand(5, 784).astype("float32")
+    >>> fig = image_rows({"original": x, "M = 2": x})
+    >>> len(fig.axes), fig.axes[0].get_ylabel()
+    (10, 'original')
+    """
+    if not rows:
+        raise ValueError("rows is empty: nothing to show")
+    batches = {name: as_images(imgs, name=f"row {name!r}", layout="image")
+               for name, imgs in rows.items()}
+    counts = {len(b) for b in batches.values()}
+    if len(counts) != 1:
+        raise ValueError(f"every row must hold the same number of images, got {sorted(counts)}")
+    n = counts.pop()
+    fig, axes = plt.subplots(len(batches), n, figsize=(n * size + 0.8, len(batches) * size),
+                             squeeze=False)
+    for i, (name, batch) in enumerate(batches.items()):
+        for j in range(n):
+            ax = axes[i, j]
+            ax.imshow(batch[j], cmap="gray_r", vmin=0, vmax=1)
+            ax.set_xticks([])
+            ax.set_yticks([])
+        axes[i, 0].set_ylabel(name, rotation=0, ha="right", va="center", fontsize=9)
+    if title:
+        fig.suptitle(title)
+    fig.tight_layout()
+    return fig
+
+
+def error_vs_latent(
+    latent_dims: Sequence[int],
+    errors: Mapping[str, Sequence[float]],
+    *,
+    ylabel: str = "mean squared error per pixel",
+    title: str = "Reconstruction error against code size",
+) -> plt.Figure:
+    """Reconstruction error against the code size M, one line per method (log-scaled M axis).
+
+    Introduced in chapter 1 (``book/01_compression.ipynb``) to compare the autoencoder with PCA.
+
+    Parameters
+    ----------
+    latent_dims : sequence of int
+        The code sizes M, increasing.
+    errors : mapping of str to sequence of float
+        Method name → its error at each M.
+    ylabel, title : str
+        Axis label and title.
+
+    Raises
+    ------
+    ValueError
+        If there are no methods or a method's values do not match ``latent_dims``.
+
+    Examples
+    --------
+    >>> fig = error_vs_latent([2, 4, 8], {"PCA": [3, 2, 1], "AE": [2, 1.5, 1.2]})
+    >>> [line.get_label() for line in fig.axes[0].get_lines()]
+    ['PCA', 'AE']
+    """
+    dims = [int(m) for m in latent_dims]
+    if not errors:
+        raise ValueError("errors is empty: nothing to plot")
+    if not dims or any(m < 1 for m in dims) or sorted(set(dims)) != dims:
+        raise ValueError(f"latent_dims must be increasing positive ints, got {list(latent_dims)}")
+    fig, ax = plt.subplots(figsize=(6, 3.8))
+    palette = plt.get_cmap("tab10")
+    markers = "osD^v"
+    for i, (name, values) in enumerate(errors.items()):
+        values = [float(v) for v in values]
+        if len(values) != len(dims):
+            raise ValueError(f"{name!r} has {len(values)} values for {len(dims)} code sizes")
+        ax.plot(dims, values, marker=markers[i % len(markers)], color=palette(i), label=name)
+    ax.set_xscale("log", base=2)
+    ax.set_xticks(dims, [str(m) for m in dims])
+    ax.set_xlabel("code size M (latent dimensions)")
+    ax.set_ylabel(ylabel)
+    ax.set_title(title)
+    ax.grid(alpha=0.3)
+    ax.legend()
+    fig.tight_layout()
+    return fig
+
+
+def class_histograms(
+    histograms: Mapping[str, Sequence[float]],
+    *,
+    title: str | None = None,
+    annotations: Mapping[str, str] | None = None,
+) -> plt.Figure:
+    """One bar chart of the ten digits' shares per source (for example the judge's verdicts).
+
+    Introduced in chapter 0 (``book/00_why_pixels_fail.ipynb``).
+
+    Parameters
+    ----------
+    histograms : mapping of str to sequence of float
+        Source name → counts of each digit 0-9 (normalised to shares here).
+    title : str, optional
+        Figure title.
+    annotations : mapping of str to str, optional
+        Extra text per source, written in its panel's title (for example the entropy).
+
+    Raises
+    ------
+    ValueError
+        If there is no source, a histogram does not have 10 bins, or it sums to zero.
+
+    Examples
+    --------
+    >>> fig = class_histograms({"real": np.ones(10), "noise": np.eye(10)[8]})
+    >>> len(fig.axes), fig.axes[1].get_title()
+    (2, 'noise')
+    """
+    if not histograms:
+        raise ValueError("histograms is empty: nothing to plot")
+    fig, axes = plt.subplots(1, len(histograms), figsize=(2.6 * len(histograms), 2.6),
+                             sharey=True, squeeze=False)
+    for ax, (name, counts) in zip(axes[0], histograms.items()):
+        counts = np.asarray(counts, dtype=np.float64)
+        if counts.shape != (10,) or counts.sum() <= 0 or (counts < 0).any():
+            raise ValueError(f"{name!r}: need 10 non-negative counts, not all zero; got {counts}")
+        ax.bar(range(10), counts / counts.sum(), color=plt.get_cmap("tab10")(range(10)))
+        ax.axhline(0.1, color="black", lw=0.8, ls="--")
+        ax.set_xticks(range(10))
+        ax.set_xlabel("digit")
+        extra = (annotations or {}).get(name)
+        ax.set_title(f"{name}\n{extra}" if extra else name, fontsize=9)
+    axes[0, 0].set_ylabel("share of images")
+    if title:
+        fig.suptitle(title)
+    fig.tight_layout()
+    return fig
