@@ -1,0 +1,264 @@
+"""The VAE's loss terms: reconstruction, KL divergence, and the negative ELBO, in nats.
+
+Introduced in chapter 4 (``book/04_vae.ipynb``).
+
+The encoder of a VAE gives each image a normal distribution ``q(z|x) = N(mean, exp(log_var))`` over
+the latent space (diagonal covariance). The loss of one image is
+
+    reconstruction(x, decoder(z)) + beta * KL(q(z|x) || N(0, I)),    z ~ q(z|x)
+
+With ``beta = 1`` and the Bernoulli (binary cross-entropy) reconstruction it is the *negative
+evidence lower bound* (negative ELBO), an upper bound on ``-log p(x)`` in nats.
+
+Both terms are **summed** over their axes (pixels, latent dimensions) for each image and only then
+averaged over the batch. Averaging either one instead changes its weight against the other by a factor
+784 (pixels) or by the latent size: a common, silent bug.
+
+The functions taking tensors use Keras ops, so they run inside a model on every backend and also accept
+NumPy arrays (convert results with ``np.asarray``). :func:`kl_divergence_mc` is NumPy only: it is a
+check for the reader, not part of the model.
+"""
+
+from __future__ import annotations
+
+from typing import Any, NamedTuple
+
+import numpy as np
+from keras import ops
+
+RECONSTRUCTIONS = ("bce", "mse")
+_EPSILON = 1e-7  # Keras's own clipping of probabilities in binary cross-entropy
+
+
+def _tensor_like(value: Any) -> Any:
+    """Leave tensors and arrays alone; turn lists and scalars into float32 arrays."""
+    return value if hasattr(value, "shape") else np.asarray(value, dtype=np.float32)
+
+
+def _per_example_sum(values: Any) -> Any:
+    """Sum a ``(batch, ...)`` tensor over every axis but the first."""
+    axes = tuple(range(1, len(values.shape)))
+    return ops.sum(values, axis=axes) if axes else values
+
+
+def kl_divergence(mean: Any, log_var: Any) -> Any:
+    """KL divergence of ``N(mean, exp(log_var))`` from ``N(0, I)``, closed form, per example.
+
+    ``-0.5 * sum(1 + log_var - mean**2 - exp(log_var))``, summed over the latent dimensions: the
+    formula of the article the book follows (Gupta, 2021), derived in Kingma & Welling (2014),
+    appendix B.
+
+    Introduced in chapter 4 (``book/04_vae.ipynb``).
+
+    Parameters
+    ----------
+    mean, log_var : array-like or tensor
+        Shape ``(batch, latent_dim)``: the encoder's means and log-variances.
+
+    Returns
+    -------
+    tensor
+        Shape ``(batch,)``, in nats, never negative; 0 exactly where ``mean = 0`` and ``log_var = 0``.
+
+    Raises
+    ------
+    ValueError
+        If the two shapes differ or are not ``(batch, latent_dim)``.
+
+    Examples
+    --------
+    >>> m = np.array([[0.0, 0.0], [1.0, 0.0]], dtype="float32")
+    >>> np.asarray(kl_divergence(m, np.zeros_like(m))).round(3).tolist()
+    [0.0, 0.5]
+    """
+    mean, log_var = _tensor_like(mean), _tensor_like(log_var)
+    if tuple(mean.shape) != tuple(log_var.shape) or len(mean.shape) != 2:
+        raise ValueError(
+            "mean and log_var must both have shape (batch, latent_dim); got "
+            f"{tuple(mean.shape)} and {tuple(log_var.shape)}"
+        )
+    mean = ops.convert_to_tensor(mean, dtype="float32")
+    log_var = ops.convert_to_tensor(log_var, dtype="float32")
+    # Each term 1 + l - e^l <= 0 and -m^2 <= 0: the sum of per-dimension KLs is >= 0.
+    per_dim = -0.5 * (1.0 + log_var - ops.square(mean) - ops.exp(log_var))
+    return ops.sum(per_dim, axis=-1)
+
+
+class Estimate(NamedTuple):
+    """A Monte-Carlo estimate with its standard error (both per example)."""
+
+    value: np.ndarray
+    stderr: np.ndarray
+
+
+def kl_divergence_mc(mean: Any, log_var: Any, n_samples: int = 10_000, seed: int = 0) -> Estimate:
+    """Monte-Carlo estimate of the same KL divergence, with its standard error (NumPy).
+
+    Draws ``z = mean + exp(log_var / 2) * eps`` with ``eps ~ N(0, I)`` and averages
+    ``log q(z) - log N(z; 0, I)`` over ``n_samples`` draws. It needs no formula for the KL, so it
+    checks the closed form of :func:`kl_divergence`.
+
+    Introduced in chapter 4 (``book/04_vae.ipynb``).
+
+    Parameters
+    ----------
+    mean, log_var : array-like
+        Shape ``(batch, latent_dim)``.
+    n_samples : int
+        Draws per example (at least 2, for the standard error).
+    seed : int
+        Seed of the draws.
+
+    Returns
+    -------
+    Estimate
+        ``value`` and ``stderr``, each of shape ``(batch,)``, in nats.
+
+    Examples
+    --------
+    >>> est = kl_divergence_mc([[1.0, 0.0]], [[0.0, 0.0]], n_samples=20_000)
+    >>> abs(float(est.value[0]) - 0.5) < 4 * float(est.stderr[0])
+    True
+    """
+    mean = np.asarray(mean, dtype=np.float64)
+    log_var = np.asarray(log_var, dtype=np.float64)
+    if mean.shape != log_var.shape or mean.ndim != 2:
+        raise ValueError(
+            "mean and log_var must both have shape (batch, latent_dim); got "
+            f"{mean.shape} and {log_var.shape}"
+        )
+    if isinstance(n_samples, bool) or not isinstance(n_samples, (int, np.integer)) or n_samples < 2:
+        raise ValueError(f"n_samples must be an int >= 2, got {n_samples!r}")
+    eps = np.random.default_rng(seed).standard_normal((int(n_samples),) + mean.shape)
+    z = mean + np.exp(log_var / 2) * eps
+    # log N(z; m, s^2) - log N(z; 0, 1) per dimension; the log(2 pi) terms cancel.
+    log_ratio = (-0.5 * log_var - 0.5 * eps**2 + 0.5 * z**2).sum(axis=-1)  # (n_samples, batch)
+    return Estimate(log_ratio.mean(axis=0), log_ratio.std(axis=0, ddof=1) / np.sqrt(n_samples))
+
+
+def bce_reconstruction(x: Any, x_hat: Any) -> Any:
+    """Bernoulli reconstruction loss: binary cross-entropy summed over pixels, per example, in nats.
+
+    ``-sum(x * log(x_hat) + (1 - x) * log(1 - x_hat))``, with ``x_hat`` clipped to
+    ``[1e-7, 1 - 1e-7]`` as Keras does. For grey (non-binary) pixels it is the cross-entropy of each
+    pixel's intensity read as a probability; its minimum is then above 0.
+
+    Introduced in chapter 4 (``book/04_vae.ipynb``).
+
+    Parameters
+    ----------
+    x, x_hat : array-like or tensor
+        Images and reconstructions in [0, 1], same shape ``(batch, ...)``.
+
+    Returns
+    -------
+    tensor
+        Shape ``(batch,)``.
+
+    Examples
+    --------
+    >>> x = np.array([[1.0, 0.0]], dtype="float32")
+    >>> np.asarray(bce_reconstruction(x, np.array([[0.5, 0.5]], "float32")), float).round(4).tolist()
+    [1.3863]
+    """
+    x, x_hat = _check_pair(x, x_hat)
+    x = ops.convert_to_tensor(x, dtype="float32")
+    x_hat = ops.clip(ops.convert_to_tensor(x_hat, dtype="float32"), _EPSILON, 1.0 - _EPSILON)
+    per_pixel = -(x * ops.log(x_hat) + (1.0 - x) * ops.log(1.0 - x_hat))
+    return _per_example_sum(per_pixel)
+
+
+def squared_error(x: Any, x_hat: Any) -> Any:
+    """Squared error summed over pixels, per example: ``sum((x - x_hat)**2)``.
+
+    As a loss it is the negative log-likelihood of a Gaussian decoder with pixel variance
+    ``sigma**2 = 1/2``, up to a constant; multiplying the KL term by ``beta`` is then the same as a
+    Gaussian decoder with ``sigma**2 = beta / 2``.
+
+    Introduced in chapter 4 (``book/04_vae.ipynb``).
+
+    Examples
+    --------
+    >>> x = np.array([[1.0, 0.0]], dtype="float32")
+    >>> np.asarray(squared_error(x, np.array([[0.5, 0.5]], "float32"))).tolist()
+    [0.5]
+    """
+    x, x_hat = _check_pair(x, x_hat)
+    x = ops.convert_to_tensor(x, dtype="float32")
+    x_hat = ops.convert_to_tensor(x_hat, dtype="float32")
+    return _per_example_sum(ops.square(x - x_hat))
+
+
+def reconstruction_loss(x: Any, x_hat: Any, kind: str = "bce") -> Any:
+    """Per-example reconstruction loss of the named kind: ``"bce"`` or ``"mse"``.
+
+    ``"bce"`` is :func:`bce_reconstruction` (nats); ``"mse"`` is :func:`squared_error` (summed, not
+    averaged, over pixels).
+
+    Introduced in chapter 4 (``book/04_vae.ipynb``).
+
+    Raises
+    ------
+    ValueError
+        If ``kind`` is not one of the two.
+
+    Examples
+    --------
+    >>> x = np.array([[1.0, 0.0]], dtype="float32")
+    >>> np.asarray(reconstruction_loss(x, x, "mse")).tolist()
+    [0.0]
+    """
+    if kind == "bce":
+        return bce_reconstruction(x, x_hat)
+    if kind == "mse":
+        return squared_error(x, x_hat)
+    raise ValueError(f"reconstruction must be one of {RECONSTRUCTIONS}, got {kind!r}")
+
+
+def negative_elbo_per_example(x: Any, x_hat: Any, mean: Any, log_var: Any) -> Any:
+    """Negative ELBO of each example for one draw of ``z``: summed BCE + closed-form KL, in nats.
+
+    Introduced in chapter 4 (``book/04_vae.ipynb``). For a trained model on a whole data set, use
+    :func:`ae_helpers.vae.negative_elbo`.
+
+    Parameters
+    ----------
+    x, x_hat : array-like or tensor
+        Images and their reconstructions from one sampled ``z``, shape ``(batch, ...)``.
+    mean, log_var : array-like or tensor
+        The encoder's outputs for ``x``, shape ``(batch, latent_dim)``.
+
+    Returns
+    -------
+    tensor
+        Shape ``(batch,)``.
+
+    Examples
+    --------
+    >>> x = np.full((1, 4), 0.5, "float32"); m = np.zeros((1, 2), "float32")
+    >>> np.asarray(negative_elbo_per_example(x, x, m, m), float).round(4).tolist()  # 4 * log 2 + 0
+    [2.7726]
+    """
+    return bce_reconstruction(x, x_hat) + kl_divergence(mean, log_var)
+
+
+def _check_pair(x: Any, x_hat: Any) -> tuple[Any, Any]:
+    x, x_hat = _tensor_like(x), _tensor_like(x_hat)
+    if tuple(x.shape) != tuple(x_hat.shape) or len(x.shape) < 2:
+        raise ValueError(
+            "images and reconstructions must have the same shape (batch, ...); got "
+            f"{tuple(x.shape)} and {tuple(x_hat.shape)}"
+        )
+    return x, x_hat
+
+
+__all__ = [
+    "RECONSTRUCTIONS",
+    "Estimate",
+    "bce_reconstruction",
+    "kl_divergence",
+    "kl_divergence_mc",
+    "negative_elbo_per_example",
+    "reconstruction_loss",
+    "squared_error",
+]
