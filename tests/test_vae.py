@@ -16,10 +16,11 @@ import pytest
 from ae_helpers.cache import load_or_train
 from ae_helpers.losses import bce_reconstruction, kl_divergence, squared_error
 from ae_helpers.models import dense_decoder, dense_encoder
+from ae_helpers.latent import decode, sample_normal
+from ae_helpers.latent import encode as latent_encode
 from ae_helpers.vae import (
-    VAE, Sampling, decode, dense_vae, dense_vae_encoder, conv_vae_decoder, conv_vae_encoder,
-    elbo_terms, encode, gaussian_grid, interpolate, negative_elbo, sample_codes, trained_vae,
-    vae_settings,
+    VAE, Sampling, conv_vae_decoder, conv_vae_encoder, dense_vae, dense_vae_encoder, elbo_terms,
+    negative_elbo, posterior, trained_vae, vae_settings,
 )
 
 HERE = Path(__file__).resolve().parent
@@ -128,9 +129,9 @@ def test_save_and_load_round_trip(tmp_path):
     loaded = keras.saving.load_model(path, safe_mode=True)
     assert isinstance(loaded, VAE) and isinstance(loaded.sampling, Sampling)
     assert (loaded.beta, loaded.reconstruction, loaded.seed) == (2.5, "mse", 11)
-    for a, b in zip(encode(vae, x[:5]), encode(loaded, x[:5])):
+    for a, b in zip(posterior(vae, x[:5]), posterior(loaded, x[:5])):
         np.testing.assert_allclose(a, b, atol=1e-6)
-    codes = sample_codes(4)
+    codes = sample_normal(4, 2)
     np.testing.assert_allclose(decode(vae.decoder, codes), decode(loaded.decoder, codes), atol=1e-6)
     history = loaded.fit(x, epochs=1, batch_size=32, verbose=0).history  # still trainable
     assert np.isfinite(history["loss"][0])
@@ -149,8 +150,14 @@ def test_the_cache_keeps_a_vae(isolated_cache):
     again = load_or_train("vae_test", {"n": 1}, fit)
     assert len(calls) == 1 and again.from_cache and isinstance(again.model, VAE)
     assert set(again.history) >= {"loss", "kl", "reconstruction"}
-    np.testing.assert_allclose(encode(first.model, binary_images(3))[0],
-                               encode(again.model, binary_images(3))[0], atol=1e-6)
+    np.testing.assert_allclose(posterior(first.model, binary_images(3))[0],
+                               posterior(again.model, binary_images(3))[0], atol=1e-6)
+
+
+def test_the_latent_helpers_read_the_mean_from_a_vae_encoder():
+    vae = small_vae()
+    x = binary_images(6)
+    np.testing.assert_allclose(latent_encode(vae.encoder, x), posterior(vae, x)[0], atol=1e-6)
 
 
 def test_the_vae_refuses_bad_parts():
@@ -174,7 +181,7 @@ def test_conv_builders_make_a_working_vae():
     x = binary_images(32).reshape(32, 28, 28, 1)
     history = vae.fit(x, epochs=2, batch_size=16, verbose=0).history
     assert np.isfinite(history["loss"]).all()
-    assert encode(vae, x[:3])[0].shape == (3, 2)
+    assert posterior(vae, x[:3])[0].shape == (3, 2)
     with pytest.raises(ValueError, match="two conv layers"):
         conv_vae_encoder(2, filters=(4,))
 
@@ -195,32 +202,6 @@ def test_elbo_terms_match_the_training_loss():
         elbo_terms(vae, x, n_samples=0)
     with pytest.raises(ValueError, match=r"\[0, 1\]"):
         negative_elbo(vae, x * 255)
-
-
-def test_prior_samples_grid_and_lines():
-    z = sample_codes(5000, 2, seed=1)
-    assert z.shape == (5000, 2) and z.dtype == np.float32
-    np.testing.assert_allclose(z.std(axis=0), [1, 1], rtol=0.05)
-    np.testing.assert_array_equal(z, sample_codes(5000, 2, seed=1))
-    grid = gaussian_grid(5)
-    assert grid.shape == (25, 2)
-    np.testing.assert_allclose(grid[:5, 0], -grid[:5, 0][::-1], atol=1e-6)  # symmetric
-    assert grid[0, 1] > grid[-1, 1]  # top row is the largest z2
-    assert grid[0, 0] == pytest.approx(-1.6449, abs=1e-3)  # the 5 % quantile
-    line = interpolate([0, 0], [2, -2], 5)
-    assert line.shape == (5, 2) and line[2].tolist() == [1.0, -1.0]
-    for bad in (lambda: sample_codes(0), lambda: gaussian_grid(1), lambda: gaussian_grid(3, low=0),
-                lambda: interpolate([0], [1, 2]), lambda: interpolate([0], [1], 1)):
-        with pytest.raises(ValueError):
-            bad()
-
-
-def test_decode_checks_the_code_size():
-    decoder = dense_decoder(2, hidden=(8,))
-    images = decode(decoder, gaussian_grid(3))
-    assert images.shape == (9, 28, 28) and images.min() >= 0 and images.max() <= 1
-    with pytest.raises(ValueError, match=r"shape \(n, 2\)"):
-        decode(decoder, np.zeros((3, 4)))
 
 
 def test_trained_vae_is_cached_and_its_settings_cover_what_changes_it(isolated_cache, fake_mnist,

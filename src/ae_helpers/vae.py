@@ -12,7 +12,6 @@ Keras's safe mode, so :func:`ae_helpers.cache.load_or_train` can keep them.
 
 from __future__ import annotations
 
-import statistics
 from collections.abc import Sequence
 from typing import Any, NamedTuple
 
@@ -450,14 +449,16 @@ def _vae_input(vae: VAE, x: Any) -> np.ndarray:
     return images.reshape((len(images),) + tuple(vae.encoder.input_shape[1:]))
 
 
-def encode(vae: VAE, x: Any, *, batch_size: int = 1000) -> tuple[np.ndarray, np.ndarray]:
-    """The encoder's ``(mean, log_var)`` for images ``x``, as NumPy arrays of shape ``(n, latent_dim)``.
+def posterior(vae: VAE, x: Any, *, batch_size: int = 1000) -> tuple[np.ndarray, np.ndarray]:
+    """The encoder's ``(mean, log_var)`` of ``q(z|x)`` for images ``x``: NumPy, ``(n, latent_dim)`` each.
+
+    (:func:`ae_helpers.latent.encode` gives the means alone.)
 
     Introduced in chapter 4 (``book/04_vae.ipynb``).
 
     Examples
     --------
-    >>> mean, log_var = encode(dense_vae(2, hidden=(8,)), np.zeros((3, 784), "float32"))
+    >>> mean, log_var = posterior(dense_vae(2, hidden=(8,)), np.zeros((3, 784), "float32"))
     >>> mean.shape, log_var.shape
     ((3, 2), (3, 2))
     """
@@ -494,7 +495,7 @@ def elbo_terms(vae: VAE, x: Any, *, n_samples: int = 4, seed: int = 0,
     if isinstance(n_samples, bool) or not isinstance(n_samples, (int, np.integer)) or n_samples < 1:
         raise ValueError(f"n_samples must be a positive int, got {n_samples!r}")
     images = _vae_input(vae, x)
-    mean, log_var = encode(vae, images, batch_size=batch_size)
+    mean, log_var = posterior(vae, images, batch_size=batch_size)
     flat = images.reshape(len(images), -1).astype(np.float64)
     rng = np.random.default_rng(seed)
     bce, sq = 0.0, 0.0
@@ -521,81 +522,3 @@ def negative_elbo(vae: VAE, x: Any, *, n_samples: int = 4, seed: int = 0) -> flo
     0.7
     """
     return elbo_terms(vae, x, n_samples=n_samples, seed=seed).negative_elbo
-
-
-def sample_codes(n: int, latent_dim: int = 2, *, seed: int = 0) -> np.ndarray:
-    """Draw ``n`` latent points from the prior ``N(0, I)``, float32, shape ``(n, latent_dim)``.
-
-    Introduced in chapter 4 (``book/04_vae.ipynb``).
-
-    Examples
-    --------
-    >>> sample_codes(4, 3).shape
-    (4, 3)
-    """
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
-        raise ValueError(f"n must be a positive int, got {n!r}")
-    _check_latent(latent_dim)
-    return np.random.default_rng(seed).standard_normal((int(n), int(latent_dim))).astype(np.float32)
-
-
-def gaussian_grid(n: int = 15, *, low: float = 0.05, high: float = 0.95) -> np.ndarray:
-    """An ``n × n`` grid of 2-D latent points spaced by quantiles of ``N(0, 1)``.
-
-    Equal steps in probability, not in distance: each cell of the grid holds the same prior mass, so
-    the grid spends its points where the prior puts them. Rows run from high ``z2`` (top) to low, as
-    in an image; the points are in row-major order, shape ``(n * n, 2)``.
-
-    Introduced in chapter 4 (``book/04_vae.ipynb``).
-
-    Examples
-    --------
-    >>> grid = gaussian_grid(3, low=0.1, high=0.9)
-    >>> grid[:3, 0].astype(float).round(3).tolist(), grid[::3, 1].astype(float).round(3).tolist()
-    ([-1.282, 0.0, 1.282], [1.282, 0.0, -1.282])
-    """
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 2:
-        raise ValueError(f"n must be an int >= 2, got {n!r}")
-    if not 0.0 < low < high < 1.0:
-        raise ValueError(f"need 0 < low < high < 1 (probabilities), got low={low}, high={high}")
-    normal = statistics.NormalDist()
-    q = np.array([normal.inv_cdf(p) for p in np.linspace(low, high, int(n))], dtype=np.float32)
-    return np.array([[a, b] for b in q[::-1] for a in q], dtype=np.float32)
-
-
-def decode(decoder: keras.Model, codes: Any, *, batch_size: int = 1000) -> np.ndarray:
-    """Decode latent points into images ``(n, 28, 28)`` in [0, 1].
-
-    Introduced in chapter 4 (``book/04_vae.ipynb``).
-
-    Examples
-    --------
-    >>> decode(dense_decoder(2, hidden=(8,)), np.zeros((2, 2), "float32")).shape
-    (2, 28, 28)
-    """
-    codes = np.asarray(codes, dtype=np.float32)
-    if codes.ndim != 2 or codes.shape[1] != int(decoder.input_shape[-1]):
-        raise ValueError(
-            f"codes must have shape (n, {decoder.input_shape[-1]}), got {codes.shape}"
-        )
-    out = np.asarray(decoder.predict(codes, batch_size=batch_size, verbose=0))
-    return as_images(np.clip(out, 0.0, 1.0), name="decoded images", layout="image")
-
-
-def interpolate(start: Any, end: Any, steps: int = 10) -> np.ndarray:
-    """Points on the straight line from ``start`` to ``end`` (both included), shape ``(steps, dim)``.
-
-    Introduced in chapter 4 (``book/04_vae.ipynb``).
-
-    Examples
-    --------
-    >>> interpolate([0.0, 0.0], [1.0, 2.0], 3).tolist()
-    [[0.0, 0.0], [0.5, 1.0], [1.0, 2.0]]
-    """
-    a, b = np.asarray(start, np.float32).ravel(), np.asarray(end, np.float32).ravel()
-    if a.shape != b.shape:
-        raise ValueError(f"start and end differ in size: {a.shape} vs {b.shape}")
-    if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 2:
-        raise ValueError(f"steps must be an int >= 2, got {steps!r}")
-    t = np.linspace(0.0, 1.0, int(steps), dtype=np.float32)[:, None]
-    return (1 - t) * a + t * b
