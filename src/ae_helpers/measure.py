@@ -15,8 +15,8 @@ What :func:`generation_report` measures, for any decoder (``(n, d)`` codes → i
 * **Holes** (2-D latent spaces only): the share of an evenly spaced grid over the bounding box whose
   decoded images the judge does not recognise, and how the recognised area is shared among digits.
 * **Neighbourhoods**: around real codes (anchors), points at growing distances — measured in units of
-  the codes' spread (:func:`ae_helpers.latent.code_scale`), so an AE and a VAE are compared at
-  equal relative steps — and how often the judge's label differs from the anchor's, and how far the
+  the code cloud's radius (:func:`ae_helpers.latent.code_scale`), so an AE and a VAE are
+  compared at equal relative steps — and how often the judge's label differs from the anchor's, and how far the
   image moves (root-mean-square pixel difference).
 """
 
@@ -47,8 +47,8 @@ from .latent import (
 PICKS = ("real", "box", "normal", "near")
 """The ways of picking latent points, in table order (``"real"`` only when real images are given)."""
 
-DEFAULT_RADII = (0.05, 0.1, 0.2, 0.4, 0.8)
-"""Neighbourhood radii, in units of the codes' spread (:func:`~ae_helpers.latent.code_scale`)."""
+DEFAULT_RADII = (0.02, 0.05, 0.1, 0.2, 0.4)
+"""Neighbourhood radii, as fractions of the code cloud's radius (:func:`~ae_helpers.latent.code_scale`)."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -171,7 +171,7 @@ class GenerationReport:
     box : Box
         Bounding box of the reference codes (where ``"box"`` points and the hole grid come from).
     scale : float
-        The codes' spread (:func:`~ae_helpers.latent.code_scale`); neighbourhood radii are
+        The code cloud's radius (:func:`~ae_helpers.latent.code_scale`); neighbourhood radii are
         ``relative_radii * scale``.
     picks : dict of str to JudgeReport
         ``"real"`` (if real images were given), ``"box"``, ``"normal"``, ``"near"``.
@@ -186,7 +186,7 @@ class GenerationReport:
     grid_n : int
         Grid points per side.
     relative_radii : np.ndarray
-        Neighbourhood radii in units of ``scale``.
+        Neighbourhood radii as fractions of ``scale``.
     neighbourhood : NeighbourhoodProfile
         Around ``n_anchors`` randomly chosen reference codes.
     """
@@ -277,7 +277,7 @@ def generation_report(
     grid_n : int
         Grid points per side for the holes (2-D only).
     relative_radii : sequence of float
-        Neighbourhood radii in units of the codes' spread.
+        Neighbourhood radii as fractions of the code cloud's radius (``code_scale(codes)``).
     n_anchors : int
         How many reference codes serve as neighbourhood anchors.
     n_per_radius : int
