@@ -70,7 +70,9 @@ def test_report_measures_the_known_holes_and_areas(codes):
     # N(0, 1) points hug z1 = 0, where brightness ~ 0.5: digits 4 and 5 common, 0 and 9 rare
     hist = report.picks["normal"].histogram
     assert hist[[4, 5]].sum() > 0.25 * 400 and hist[[0, 9]].sum() < 0.1 * 400
-    assert list(report.picks) == ["box", "normal", "near"]
+    assert list(report.picks) == ["recon", "box", "normal", "near"]
+    # the reference codes decoded as they are: recognised iff z1 > 0, like the codes themselves
+    assert abs(report.picks["recon"].recognised - (codes[:, 0] > 0).mean()) < 0.08
 
 
 def test_real_images_come_first_and_rows_and_summary_carry_every_pick(codes):

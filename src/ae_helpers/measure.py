@@ -9,8 +9,9 @@ What :func:`generation_report` measures, for any decoder (``(n, d)`` codes → i
 
 * **Ways of picking latent points** (``report.picks``, each a :class:`~ae_helpers.judge.JudgeReport`):
   ``"box"`` uniform over the bounding box of the reference codes, ``"normal"`` from N(0, I),
-  ``"near"`` small Gaussian steps from real codes, and ``"real"`` the real images themselves when
-  given (the judge's ceiling). Each has the share the judge recognises and the normalised entropy of
+  ``"near"`` small Gaussian steps from real codes; and two references: ``"recon"`` the reference
+  codes themselves, decoded (reconstructions, when the codes are encoded real images: the
+  decoder's own ceiling), and ``"real"`` the real images when given (the judge's ceiling). Each has the share the judge recognises and the normalised entropy of
   its digit histogram (1 = all ten digits equally often).
 * **Holes** (2-D latent spaces only): the share of an evenly spaced grid over the bounding box whose
   decoded images the judge does not recognise, and how the recognised area is shared among digits.
@@ -44,7 +45,7 @@ from .latent import (
     sample_normal,
 )
 
-PICKS = ("real", "box", "normal", "near")
+PICKS = ("real", "recon", "box", "normal", "near")
 """The ways of picking latent points, in table order (``"real"`` only when real images are given)."""
 
 DEFAULT_RADII = (0.02, 0.05, 0.1, 0.2, 0.4)
@@ -174,7 +175,7 @@ class GenerationReport:
         The code cloud's radius (:func:`~ae_helpers.latent.code_scale`); neighbourhood radii are
         ``relative_radii * scale``.
     picks : dict of str to JudgeReport
-        ``"real"`` (if real images were given), ``"box"``, ``"normal"``, ``"near"``.
+        ``"real"`` (if real images were given), ``"recon"``, ``"box"``, ``"normal"``, ``"near"``.
     near_sigma : float
         The step size of ``"near"`` points, relative to the codes' spread per dimension.
     hole_share : float or None
@@ -305,7 +306,7 @@ def generation_report(
     z = _codes(codes, dim=d)
     n = _count(n, "n")
     rng = np.random.default_rng(seed)
-    draw = rng.integers(0, 2**31, size=4)
+    draw = rng.integers(0, 2**31, size=5)
     box = bounding_box(z)
     scale = code_scale(z)
 
@@ -313,6 +314,7 @@ def generation_report(
     if real_images is not None:
         picks["real"] = _score(judge, np.asarray(real_images), threshold)
     points = {
+        "recon": z[np.random.default_rng(int(draw[4])).integers(0, len(z), n)],
         "box": sample_box(box, n, seed=int(draw[0])),
         "normal": sample_normal(n, d, seed=int(draw[1])),
         "near": sample_near(z, n, sigma=near_sigma, seed=int(draw[2])),
