@@ -1,0 +1,285 @@
+"""Figures of chapter 5: the rate–distortion curve, β strips, conditioned grids, KL per dimension, blur.
+
+Introduced in chapter 5 (``book/05_beyond.ipynb``). Every function returns the Matplotlib figure it
+made, so that tests can check it and the chapter can ``plt.show()`` it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
+
+from .images import as_images
+from .plots import image_rows
+from .sharpness import Sharpness
+
+_MPL_VERSION = tuple(int(p) for p in matplotlib.__version__.split(".")[:2] if p.isdigit())
+
+
+def _numbers(values: Any, name: str) -> np.ndarray:
+    arr = np.asarray(values, dtype=np.float64)
+    if arr.ndim != 1 or len(arr) == 0 or not np.isfinite(arr).all():
+        raise ValueError(f"{name} must be a non-empty 1-D sequence of finite numbers, got {values!r}")
+    return arr
+
+
+def rate_distortion_curve(
+    rates: Sequence[float],
+    distortions: Sequence[float],
+    labels: Sequence[str],
+    *,
+    title: str = "Rate against distortion",
+) -> plt.Figure:
+    """Plot distortion (reconstruction, nats) against rate (KL, nats), one labelled point per model.
+
+    Dashed grey lines join points of equal negative ELBO (rate + distortion): moving along one
+    trades reconstruction for KL at no cost to the bound; moving towards the origin improves it.
+
+    Introduced in chapter 5 (``book/05_beyond.ipynb``).
+
+    Parameters
+    ----------
+    rates, distortions : sequence of float
+        Held-out KL and reconstruction term of each model, in nats per image.
+    labels : sequence of str
+        One label per point (for example ``"β = 0.5"``).
+    title : str
+        Figure title.
+
+    Raises
+    ------
+    ValueError
+        If the three sequences differ in length or hold non-finite numbers.
+
+    Examples
+    --------
+    >>> fig = rate_distortion_curve([20, 6, 2], [110, 140, 170], ["a", "b", "c"])
+    >>> fig.axes[0].get_xlabel()
+    'rate: KL term (nats per image)'
+    """
+    r = _numbers(rates, "rates")
+    d = _numbers(distortions, "distortions")
+    if not len(r) == len(d) == len(labels):
+        raise ValueError(f"got {len(r)} rates, {len(d)} distortions and {len(labels)} labels")
+    fig, ax = plt.subplots(figsize=(6, 4.2))
+    order = np.argsort(r)
+    ax.plot(r[order], d[order], "-", color="0.6", zorder=1)
+    ax.scatter(r, d, c=np.arange(len(r)), cmap="viridis", s=60, zorder=2, edgecolors="black")
+    for x, y, text in zip(r, d, labels):
+        ax.annotate(str(text), (x, y), textcoords="offset points", xytext=(7, 5), fontsize=9)
+    # Lines of constant negative ELBO, through each point.
+    lo, hi = 0.0, float(r.max()) * 1.15 + 1.0
+    for total in sorted(set(np.round(r + d, 6))):
+        xs = np.array([lo, hi])
+        ax.plot(xs, total - xs, "--", color="0.8", linewidth=0.8, zorder=0)
+    pad = 0.1 * (float(d.max() - d.min()) or 10.0)
+    ax.set_xlim(lo, hi)
+    ax.set_ylim(float(d.min()) - pad, float(d.max()) + pad)
+    ax.set_xlabel("rate: KL term (nats per image)")
+    ax.set_ylabel("distortion: reconstruction term (nats per image)")
+    ax.set_title(title)
+    ax.text(0.98, 0.97, "dashed: equal negative ELBO", transform=ax.transAxes, ha="right",
+            va="top", fontsize=8, color="0.4")
+    fig.tight_layout()
+    return fig
+
+
+def beta_strip(
+    originals: Any,
+    reconstructions: Mapping[Any, Any],
+    samples: Mapping[Any, Any],
+    *,
+    title: str | None = "Reconstructions and samples at each β",
+    size: float = 0.7,
+) -> plt.Figure:
+    """Real digits on top, then for each β a row of their reconstructions and a row of samples.
+
+    Introduced in chapter 5 (``book/05_beyond.ipynb``).
+
+    Parameters
+    ----------
+    originals : array-like
+        ``k`` real images.
+    reconstructions : mapping of β to images
+        For each β, the ``k`` originals reconstructed by that model.
+    samples : mapping of β to images
+        For each β, ``k`` images decoded from prior samples (same keys as ``reconstructions``).
+    title : str, optional
+        Figure title.
+    size : float
+        Inches per image.
+
+    Examples
+    --------
+    >>> x = np.random.rand(6, 784).astype("float32")
+    >>> fig = beta_strip(x, {0.5: x, 4: x}, {0.5: x, 4: x})
+    >>> len(fig.axes), fig.axes[6].get_ylabel()
+    (30, 'β=0.5 recon.')
+    """
+    if not reconstructions or set(reconstructions) != set(samples):
+        raise ValueError("reconstructions and samples need the same, non-empty set of β keys")
+    rows: dict[str, Any] = {"real": as_images(originals, name="originals")}
+    for beta in reconstructions:
+        rows[f"β={beta:g} recon."] = reconstructions[beta]
+        rows[f"β={beta:g} samples"] = samples[beta]
+    return image_rows(rows, title=title, size=size)
+
+
+def conditional_grid(
+    images: Any,
+    labels: Any,
+    *,
+    judged: Any | None = None,
+    title: str | None = "Conditioned samples: one row per requested digit",
+    size: float = 0.7,
+) -> plt.Figure:
+    """A grid of conditioned samples, one row per requested digit, the row's label at its left.
+
+    With ``judged`` (the judge's digit for each image) each row label also says how many of its
+    images the judge read as the requested digit.
+
+    Introduced in chapter 5 (``book/05_beyond.ipynb``).
+
+    Parameters
+    ----------
+    images : array-like
+        ``(rows * cols, ...)`` images in row order, as made from
+        :func:`ae_helpers.conditional.requested_labels`.
+    labels : array-like of int
+        The requested digit of each image; equal digits must be consecutive, every digit the same
+        number of times.
+    judged : array-like of int, optional
+        The judge's digit for each image.
+    title : str, optional
+        Figure title.
+    size : float
+        Inches per image.
+
+    Examples
+    --------
+    >>> x = np.random.rand(6, 784).astype("float32")
+    >>> fig = conditional_grid(x, [0, 0, 0, 7, 7, 7], judged=[0, 0, 1, 7, 7, 7])
+    >>> len(fig.axes), fig.axes[0].get_ylabel(), fig.axes[3].get_ylabel()
+    (6, 'digit 0\\n2/3 read as 0', 'digit 7\\n3/3 read as 7')
+    """
+    x = as_images(images, layout="image")
+    y = np.asarray(labels).ravel()
+    if len(y) != len(x):
+        raise ValueError(f"got {len(y)} labels for {len(x)} images")
+    starts = np.flatnonzero(np.r_[True, y[1:] != y[:-1]])
+    digits = y[starts]
+    if len(set(digits.tolist())) != len(digits):
+        raise ValueError("equal labels must be consecutive (one block per requested digit)")
+    sizes = np.diff(np.r_[starts, len(y)])
+    if len(set(sizes.tolist())) != 1:
+        raise ValueError(f"every digit needs the same number of images, got {sorted(set(sizes))}")
+    cols = int(sizes[0])
+    j = None
+    if judged is not None:
+        j = np.asarray(judged).ravel()
+        if len(j) != len(y):
+            raise ValueError(f"got {len(j)} judged labels for {len(y)} images")
+    rows: dict[str, np.ndarray] = {}
+    for k, (start, digit) in enumerate(zip(starts, digits)):
+        name = f"digit {digit}"
+        if j is not None:
+            hits = int((j[start:start + cols] == digit).sum())
+            name += f"\n{hits}/{cols} read as {digit}"
+        rows[name] = x[start:start + cols]
+    return image_rows(rows, title=title, size=size)
+
+
+def kl_per_dimension_plot(
+    kl: Mapping[str, Any], *, threshold: float | None = 0.05,
+    title: str = "KL per latent dimension (sorted)",
+) -> plt.Figure:
+    """Bars of each model's per-dimension KL (largest first), one panel per model.
+
+    Introduced in chapter 5 (``book/05_beyond.ipynb``).
+
+    Parameters
+    ----------
+    kl : mapping of str to array-like
+        Model name → per-dimension KL in nats (see :func:`ae_helpers.tradeoff.kl_per_dimension`).
+    threshold : float, optional
+        Draw a dashed line here: dimensions below it count as unused.
+    title : str
+        Figure title.
+
+    Examples
+    --------
+    >>> fig = kl_per_dimension_plot({"2-D": [3.0, 2.5], "16-D": np.linspace(4, 0, 16)})
+    >>> len(fig.axes), fig.axes[1].get_title()
+    (2, '16-D')
+    """
+    if not kl:
+        raise ValueError("kl is empty: nothing to plot")
+    values = {name: np.sort(_numbers(v, f"kl[{name!r}]"))[::-1] for name, v in kl.items()}
+    widths = [max(len(v), 2) for v in values.values()]
+    fig, axes = plt.subplots(1, len(values), figsize=(2.0 + 0.35 * sum(widths), 3.2), sharey=True,
+                             gridspec_kw={"width_ratios": widths}, squeeze=False)
+    for ax, (name, v) in zip(axes[0], values.items()):
+        ax.bar(np.arange(1, len(v) + 1), v, color=plt.get_cmap("viridis")(0.35))
+        if threshold is not None:
+            ax.axhline(threshold, color="0.3", linestyle="--", linewidth=0.8)
+        ax.set_xticks(np.arange(1, len(v) + 1))
+        ax.tick_params(axis="x", labelsize=7)
+        ax.set_xlabel("dimension, by rank")
+        ax.set_title(name)
+    axes[0, 0].set_ylabel("mean KL (nats)")
+    fig.suptitle(title)
+    fig.tight_layout()
+    return fig
+
+
+def sharpness_plot(
+    reports: Sequence[Sharpness], *, title: str = "Sharpness: RMS gradient per image"
+) -> plt.Figure:
+    """Box plots of the per-image RMS gradient, one row per batch of images (sharpest is highest).
+
+    Introduced in chapter 5 (``book/05_beyond.ipynb``).
+
+    Parameters
+    ----------
+    reports : sequence of Sharpness
+        From :func:`ae_helpers.sharpness.sharpness_table`.
+    title : str
+        Figure title.
+
+    Examples
+    --------
+    >>> from ae_helpers.sharpness import sharpness_table
+    >>> x = np.zeros((3, 784), "float32"); x[:, 300:310] = 1.0
+    >>> fig = sharpness_plot(sharpness_table({"sharp": x, "faint": x * 0.5}))
+    >>> [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    ['faint', 'sharp']
+    """
+    if not reports:
+        raise ValueError("no sharpness reports to plot")
+    reports = list(reports)[::-1]  # the first report on top
+    fig, ax = plt.subplots(figsize=(6.5, 0.55 * len(reports) + 1.2))
+    # ``orientation`` replaced ``vert`` in Matplotlib 3.10.
+    horizontal = ({"orientation": "horizontal"} if _MPL_VERSION >= (3, 10) else {"vert": False})
+    ax.boxplot([r.per_image_gradient for r in reports], showfliers=False, widths=0.6,
+               medianprops={"color": "black"}, **horizontal)
+    ax.scatter([r.rms_gradient for r in reports], np.arange(1, len(reports) + 1), marker="D",
+               color=plt.get_cmap("viridis")(0.6), zorder=3, label="mean")
+    ax.set_yticks(np.arange(1, len(reports) + 1), [r.name for r in reports])
+    ax.set_xlabel("RMS gradient (higher = sharper edges)")
+    ax.set_title(title)
+    ax.legend(loc="lower right", fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+__all__ = [
+    "beta_strip",
+    "conditional_grid",
+    "kl_per_dimension_plot",
+    "rate_distortion_curve",
+    "sharpness_plot",
+]

@@ -1,0 +1,94 @@
+"""Chapter 5 figures: each one is drawn from small inputs, labelled, and refuses bad input."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+from ae_helpers.sharpness import sharpness_table  # noqa: E402
+from ae_helpers.tradeoff_plots import (  # noqa: E402
+    beta_strip,
+    conditional_grid,
+    kl_per_dimension_plot,
+    rate_distortion_curve,
+    sharpness_plot,
+)
+
+
+@pytest.fixture(autouse=True)
+def close_figures():
+    yield
+    plt.close("all")
+
+
+def images(n: int, seed: int = 0) -> np.ndarray:
+    return np.random.default_rng(seed).random((n, 784)).astype("float32")
+
+
+def test_rate_distortion_curve_labels_every_point_and_draws_equal_elbo_lines():
+    fig = rate_distortion_curve([20.0, 6.0, 2.0], [110.0, 140.0, 170.0], ["β=0.1", "β=1", "β=4"])
+    ax = fig.axes[0]
+    assert ax.get_ylabel().startswith("distortion")
+    assert [t.get_text() for t in ax.texts][:3] == ["β=0.1", "β=1", "β=4"]
+    dashed = [line for line in ax.lines if line.get_linestyle() == "--"]
+    assert len(dashed) == 3  # one line of equal negative ELBO through each point
+    with pytest.raises(ValueError, match="labels"):
+        rate_distortion_curve([1.0, 2.0], [3.0, 4.0], ["a"])
+    with pytest.raises(ValueError, match="finite"):
+        rate_distortion_curve([1.0, np.nan], [3.0, 4.0], ["a", "b"])
+
+
+def test_beta_strip_has_a_real_row_then_two_rows_per_beta():
+    x = images(5)
+    fig = beta_strip(x, {0.1: x, 1: x, 4: x}, {0.1: x, 1: x, 4: x})
+    labels = [ax.get_ylabel() for ax in fig.axes if ax.get_ylabel()]
+    assert labels == ["real", "β=0.1 recon.", "β=0.1 samples", "β=1 recon.", "β=1 samples",
+                      "β=4 recon.", "β=4 samples"]
+    assert len(fig.axes) == 35
+    with pytest.raises(ValueError, match="same"):
+        beta_strip(x, {0.1: x}, {1: x})
+
+
+def test_conditional_grid_rows_say_how_many_samples_obey():
+    labels = np.repeat(np.arange(10), 4)
+    judged = labels.copy()
+    judged[:2] = 5  # two of the four zeros are read as fives
+    fig = conditional_grid(images(40), labels, judged=judged)
+    row_labels = [ax.get_ylabel() for ax in fig.axes if ax.get_ylabel()]
+    assert len(row_labels) == 10 and len(fig.axes) == 40
+    assert row_labels[0] == "digit 0\n2/4 read as 0"
+    assert row_labels[9] == "digit 9\n4/4 read as 9"
+    assert conditional_grid(images(4), [3, 3, 8, 8]).axes[2].get_ylabel() == "digit 8"
+    with pytest.raises(ValueError, match="consecutive"):
+        conditional_grid(images(4), [3, 8, 3, 8])
+    with pytest.raises(ValueError, match="same number"):
+        conditional_grid(images(3), [3, 3, 8])
+    with pytest.raises(ValueError, match="labels"):
+        conditional_grid(images(3), [3, 3])
+
+
+def test_kl_per_dimension_plot_sorts_each_model_largest_first():
+    fig = kl_per_dimension_plot({"2-D": [1.0, 3.0], "16-D": np.r_[np.zeros(12), [4, 3, 2, 1]]})
+    assert [ax.get_title() for ax in fig.axes] == ["2-D", "16-D"]
+    heights = [p.get_height() for p in fig.axes[1].patches]
+    assert heights == sorted(heights, reverse=True) and len(heights) == 16
+    with pytest.raises(ValueError):
+        kl_per_dimension_plot({})
+
+
+def test_sharpness_plot_puts_the_first_batch_on_top_and_marks_the_means():
+    x = np.zeros((3, 784), "float32")
+    x[:, 300:310] = 1.0
+    reports = sharpness_table({"real": x, "blurred": x * 0.5})
+    fig = sharpness_plot(reports)
+    ax = fig.axes[0]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["blurred", "real"]
+    means = ax.collections[0].get_offsets()
+    assert means[1][0] == pytest.approx(reports[0].rms_gradient)  # "real" at the top (y = 2)
+    with pytest.raises(ValueError):
+        sharpness_plot([])
