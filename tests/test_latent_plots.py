@@ -120,7 +120,9 @@ def test_pick_mosaics_and_generation_bars():
                        cols=4, captions={"box": "recognised 10 %"})
     assert [ax.get_title() for ax in fig.axes] == ["box", "near"]
     assert fig.axes[0].texts[0].get_text() == "recognised 10 %"
-    assert fig.axes[0].images[0].get_array().shape == (4 * 29 - 1, 4 * 29 - 1)  # 16 of 20 shown
+    tiles = fig.axes[1].images[0].get_array()
+    assert tiles.shape == (4 * 29 - 1, 4 * 29 - 1)  # 16 of 20 shown
+    assert tiles[28, 0] == 0.0 and tiles[0, 0] == 1.0  # white gaps between all-ink images
 
     def report(name, recognised):
         hist = np.ones(10, int) * 10

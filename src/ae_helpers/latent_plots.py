@@ -353,7 +353,9 @@ def pick_mosaics(
     fig, axes = plt.subplots(1, len(images), figsize=(3.3 * len(images), 3.8), squeeze=False)
     for ax, (name, batch) in zip(axes[0], images.items()):
         x = as_images(batch, name=name, layout="image")[: cols * cols]
-        ax.imshow(mosaic(x, cols=cols), cmap="gray_r", vmin=0, vmax=1)
+        tiles = mosaic(x, cols=cols)
+        tiles[mosaic(np.zeros_like(x), cols=cols) > 0] = 0.0  # white gaps between the images
+        ax.imshow(tiles, cmap="gray_r", vmin=0, vmax=1)
         ax.set_axis_off()
         ax.set_title(name)
         if captions and name in captions:
@@ -392,10 +394,11 @@ def generation_bars(reports: Sequence[Any], *, title: str = "What the judge says
         ax2.bar(x, ent, width, label=rep.name, color=palette(i), edgecolor="black", linewidth=0.4)
     for ax, label in ((ax1, "recognised (share)"), (ax2, "class entropy (1 = all digits equally)")):
         ax.set_xticks(range(len(picks)), picks)
-        ax.set_ylim(0, 1.05)
+        ax.set_ylim(0, 1.22)
+        ax.set_yticks(np.linspace(0, 1, 6))
         ax.set_ylabel(label)
         ax.set_xlabel("how the latent points were picked")
-    ax1.legend(fontsize=8)
+        ax.legend(fontsize=8, loc="upper center", ncols=len(reports), frameon=False)
     fig.suptitle(title)
     fig.tight_layout()
     return fig
