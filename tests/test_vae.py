@@ -20,7 +20,7 @@ from ae_helpers.latent import decode, sample_normal
 from ae_helpers.latent import encode as latent_encode
 from ae_helpers.vae import (
     VAE, Sampling, conv_vae_decoder, conv_vae_encoder, dense_vae, dense_vae_encoder, elbo_terms,
-    negative_elbo, posterior, trained_vae, vae_settings,
+    generate, negative_elbo, posterior, reconstruct, trained_vae, vae_settings, warmup_cosine,
 )
 
 HERE = Path(__file__).resolve().parent
@@ -202,6 +202,31 @@ def test_elbo_terms_match_the_training_loss():
         elbo_terms(vae, x, n_samples=0)
     with pytest.raises(ValueError, match=r"\[0, 1\]"):
         negative_elbo(vae, x * 255)
+
+
+def test_reconstruct_and_generate_match_the_latent_helpers():
+    vae = small_vae()
+    x = binary_images(5)
+    np.testing.assert_allclose(reconstruct(vae, x), decode(vae.decoder, posterior(vae, x)[0]),
+                               atol=1e-6)
+    np.testing.assert_allclose(generate(vae, 6, seed=2), decode(vae.decoder, sample_normal(6, 2, seed=2)),
+                               atol=1e-6)
+    assert generate(vae, 3).shape == (3, 28, 28)
+    with pytest.raises(ValueError, match=r"\[0, 1\]"):
+        reconstruct(vae, x + 2)
+
+
+def test_warmup_cosine_rises_then_decays():
+    schedule = warmup_cosine(2e-3, 400, warmup=100)
+    lr = [float(keras.ops.convert_to_numpy(schedule(s))) for s in (0, 50, 100, 250, 400)]
+    assert lr[0] == 0.0 and lr[1] == pytest.approx(1e-3) and lr[2] == pytest.approx(2e-3)
+    assert lr[2] > lr[3] > lr[4] == pytest.approx(1e-4)
+    short = warmup_cosine(1e-3, 8, warmup=100)  # the warm-up is capped at a quarter of the steps
+    assert float(keras.ops.convert_to_numpy(short(2))) == pytest.approx(1e-3)
+    with pytest.raises(ValueError, match="steps"):
+        warmup_cosine(1e-3, 0, warmup=1)
+    with pytest.raises(ValueError, match="learning_rate"):
+        warmup_cosine(-1.0, 10, warmup=1)
 
 
 def test_trained_vae_is_cached_and_its_settings_cover_what_changes_it(isolated_cache, fake_mnist,
