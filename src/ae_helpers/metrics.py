@@ -40,6 +40,14 @@ def _pair(originals: np.ndarray, reconstructions: np.ndarray) -> tuple[np.ndarra
     return x, x_hat
 
 
+def _errors(x: np.ndarray, x_hat: np.ndarray, kind: str) -> np.ndarray:
+    if kind == "bce":
+        p = np.clip(x_hat, BCE_EPSILON, 1.0 - BCE_EPSILON)
+        return -(x * np.log(p) + (1.0 - x) * np.log1p(-p)).sum(axis=1)
+    mse = ((x - x_hat) ** 2).mean(axis=1)
+    return np.sqrt(mse) if kind == "rmse" else mse
+
+
 def per_image_error(
     originals: np.ndarray, reconstructions: np.ndarray, *, kind: ErrorKind = "mse"
 ) -> np.ndarray:
@@ -69,12 +77,7 @@ def per_image_error(
     """
     if kind not in KINDS:
         raise ValueError(f"kind must be one of {KINDS}, got {kind!r}")
-    x, x_hat = _pair(originals, reconstructions)
-    if kind == "bce":
-        p = np.clip(x_hat, BCE_EPSILON, 1.0 - BCE_EPSILON)
-        return -(x * np.log(p) + (1.0 - x) * np.log1p(-p)).sum(axis=1)
-    mse = ((x - x_hat) ** 2).mean(axis=1)
-    return np.sqrt(mse) if kind == "rmse" else mse
+    return _errors(*_pair(originals, reconstructions), kind)
 
 
 def mean_error(
@@ -102,7 +105,8 @@ def error_table(originals: np.ndarray, reconstructions: np.ndarray) -> dict[str,
     >>> {k: round(v, 3) for k, v in error_table(x, x + 0.5).items()}
     {'mse': 0.25, 'rmse': 0.5, 'bce': 543.427}
     """
-    return {k: mean_error(originals, reconstructions, kind=k) for k in KINDS}
+    x, x_hat = _pair(originals, reconstructions)
+    return {k: float(_errors(x, x_hat, k).mean()) for k in KINDS}
 
 
 def neighbour_correlation(images: np.ndarray, labels: np.ndarray | None = None) -> float:
