@@ -20,6 +20,7 @@ import statistics
 from collections.abc import Sequence
 from typing import Any, Literal
 
+import keras
 import numpy as np
 
 from .images import as_images
@@ -74,6 +75,24 @@ def latent_size(model: Any) -> int:
 # --------------------------------------------------------------------------- encode / decode
 
 
+def _run(model: Any, x: np.ndarray, batch_size: int) -> np.ndarray:
+    """Call a model on ``x`` in batches and return the (first) output as a NumPy array.
+
+    A plain call instead of ``model.predict``: ``predict`` compiles a graph function per input
+    shape, and the many small batches of different sizes that the chapters decode make TensorFlow
+    print retracing warnings into the page. A call runs eagerly and prints nothing.
+    """
+    batch_size = _count(batch_size, "batch_size")
+    parts = []
+    for start in range(0, len(x), batch_size):
+        out = model(x[start : start + batch_size], training=False)
+        if isinstance(out, (list, tuple)):
+            out = out[0]
+        parts.append(np.asarray(keras.ops.convert_to_numpy(out)))
+    return np.concatenate(parts)
+
+
+
 def encode(encoder: Any, images: Any, *, batch_size: int = 1000) -> np.ndarray:
     """Encode images into latent codes, shape ``(n, d)`` float32.
 
@@ -100,10 +119,7 @@ def encode(encoder: Any, images: Any, *, batch_size: int = 1000) -> np.ndarray:
     shape = tuple(getattr(encoder, "input_shape", (None, 784))[1:])
     if int(np.prod(shape)) != 784:
         raise ValueError(f"the encoder takes inputs of shape {shape}, not MNIST images")
-    out = encoder.predict(x.reshape((len(x),) + shape), batch_size=_count(batch_size, "batch_size"),
-                          verbose=0)
-    if isinstance(out, (list, tuple)):
-        out = out[0]
+    out = _run(encoder, x.reshape((len(x),) + shape), batch_size)
     return _codes(out, "the encoder's output")
 
 
@@ -124,7 +140,7 @@ def decode(decoder: Any, codes: Any, *, batch_size: int = 1000) -> np.ndarray:
     (3, 28, 28)
     """
     z = _codes(codes, dim=latent_size(decoder))
-    out = np.asarray(decoder.predict(z, batch_size=_count(batch_size, "batch_size"), verbose=0))
+    out = _run(decoder, z, batch_size)
     return as_images(np.clip(out, 0.0, 1.0), name="decoded images", layout="image")
 
 
