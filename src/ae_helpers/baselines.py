@@ -35,7 +35,8 @@ class PixelModel:
     ----------
     kind : {"bernoulli", "gaussian"}
         ``"bernoulli"``: each pixel is ink (1) with probability ``means[c, i]``, else paper (0).
-        ``"gaussian"``: each pixel is drawn from N(``means[c, i]``, ``stds[c, i]``²), clipped to
+        ``"gaussian"``: each pixel is drawn from a normal distribution with mean ``means[c, i]``
+        and standard deviation ``stds[c, i]``, clipped to
         [0, 1].
     classes : np.ndarray
         The class labels, shape ``(k,)``.
