@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from ae_helpers.losses import kl_divergence
-from ae_helpers.tradeoff import active_dimensions, kl_per_dimension
+from ae_helpers.tradeoff import active_dimensions, kl_per_dimension, posterior_average
 from ae_helpers.vae import dense_vae, posterior
 
 
@@ -40,3 +40,34 @@ def test_active_dimensions_counts_above_the_threshold():
             active_dimensions(bad)
     with pytest.raises(ValueError):
         active_dimensions([1.0], threshold=-1)
+
+
+def test_posterior_average_weights_images_by_how_likely_they_make_the_code():
+    x = np.stack([np.zeros(784), np.ones(784)]).astype("float32")
+    mean = np.array([[-1.0], [1.0]])
+    log_var = np.zeros((2, 1))
+    avg = posterior_average(mean, log_var, x, [[-1.0], [0.0], [1.0], [50.0]])
+    assert avg.shape == (4, 784)
+    # Half-way between the two codes, the two images weigh the same: a flat grey.
+    assert avg[1] == pytest.approx(np.full(784, 0.5))
+    # Weights are N(z; m_i, 1): at z = -1, w0/w1 = exp(2).
+    assert avg[0, 0] == pytest.approx(1 / (1 + np.exp(2)))
+    assert avg[2, 0] == pytest.approx(np.exp(2) / (1 + np.exp(2)))
+    assert avg[3, 0] == pytest.approx(1.0)  # far away: no underflow, the nearer image wins
+
+
+def test_posterior_average_favours_the_narrower_distribution():
+    x = np.stack([np.zeros(784), np.ones(784)]).astype("float32")
+    mean = np.zeros((2, 1))
+    log_var = np.log(np.array([[0.01], [1.0]]))
+    avg = posterior_average(mean, log_var, x, [[0.0], [1.0]])
+    assert avg[0, 0] < 0.2   # at the shared centre the narrow one has the higher density
+    assert avg[1, 0] > 0.99  # one unit away only the wide one reaches
+
+
+def test_posterior_average_refuses_mismatched_inputs():
+    x = np.zeros((2, 784), "float32")
+    with pytest.raises(ValueError, match="mean and log_var"):
+        posterior_average(np.zeros((3, 2)), np.zeros((3, 2)), x, np.zeros((1, 2)))
+    with pytest.raises(ValueError, match="codes"):
+        posterior_average(np.zeros((2, 2)), np.zeros((2, 2)), x, np.zeros((1, 3)))
