@@ -109,6 +109,16 @@ def test_same_seed_same_numbers_other_seed_other_points(codes):
     assert a.picks["box"].recognised != c.picks["box"].recognised
 
 
+def test_near_codes_move_the_recon_and_near_points_but_not_the_box(codes):
+    bright = np.tile([[3.0, 0.0]], (50, 1)).astype("float32")  # brightness 0.95: a sure 9
+    report = generation_report(brightness_decoder(), StubJudge(), codes=codes, near_codes=bright,
+                               n=200, grid_n=4, near_sigma=0.0)
+    assert report.picks["recon"].histogram[9] == 200 and report.picks["near"].recognised == 1.0
+    assert report.box.low.tolist() == [-3.0, -3.0]  # the box still comes from codes
+    with pytest.raises(ValueError, match="near_codes"):
+        generation_report(brightness_decoder(), StubJudge(), codes=codes, near_codes=np.zeros((3, 5)))
+
+
 def test_any_latent_size_works_and_holes_need_2d():
     z = np.random.default_rng(0).normal(size=(200, 5)).astype("float32")
     report = generation_report(brightness_decoder(5), StubJudge(), codes=z, n=100, n_anchors=3)

@@ -241,6 +241,7 @@ def generation_report(
     judge: Any,
     *,
     codes: Any,
+    near_codes: Any | None = None,
     real_images: Any | None = None,
     name: str = "model",
     n: int = 1000,
@@ -264,7 +265,11 @@ def generation_report(
         From :func:`ae_helpers.judge.load_judge`.
     codes : array-like
         Reference codes ``(m, d)``: the encoded training (or test) images. They define the box,
-        the ``"near"`` points, the neighbourhood anchors and the unit of the radii.
+        the neighbourhood anchors and the unit of the radii, and (unless ``near_codes`` is given)
+        the ``"recon"`` and ``"near"`` points.
+    near_codes : array-like, optional
+        Codes of real images ``(k, d)`` for the ``"recon"`` and ``"near"`` picks, for example the
+        encoded *test* digits when ``codes`` are the training codes. Default: ``codes``.
     real_images : array-like, optional
         Real images to score as the ``"real"`` row (the judge's ceiling on real digits).
     name : str
@@ -309,15 +314,16 @@ def generation_report(
     draw = rng.integers(0, 2**31, size=5)
     box = bounding_box(z)
     scale = code_scale(z)
+    real_z = z if near_codes is None else _codes(near_codes, "near_codes", dim=d)
 
     picks: dict[str, JudgeReport] = {}
     if real_images is not None:
         picks["real"] = _score(judge, np.asarray(real_images), threshold)
     points = {
-        "recon": z[np.random.default_rng(int(draw[4])).integers(0, len(z), n)],
+        "recon": real_z[np.random.default_rng(int(draw[4])).integers(0, len(real_z), n)],
         "box": sample_box(box, n, seed=int(draw[0])),
         "normal": sample_normal(n, d, seed=int(draw[1])),
-        "near": sample_near(z, n, sigma=near_sigma, seed=int(draw[2])),
+        "near": sample_near(real_z, n, sigma=near_sigma, seed=int(draw[2])),
     }
     for pick, pts in points.items():
         picks[pick] = _score(judge, decode(decoder, pts), threshold)
