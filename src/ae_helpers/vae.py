@@ -472,7 +472,7 @@ class ElboTerms(NamedTuple):
 
     @property
     def negative_elbo(self) -> float:
-        """Summed BCE + KL: the negative evidence lower bound."""
+        """The negative evidence lower bound, in nats (summed BCE plus KL)."""
         return self.reconstruction + self.kl
 
 

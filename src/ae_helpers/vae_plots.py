@@ -176,7 +176,7 @@ def generation_comparison(
 
     Parameters
     ----------
-    reports : sequence of GenerationReport
+    reports : sequence of ae_helpers.measure.GenerationReport
         From :func:`ae_helpers.measure.generation_report`, one per model, same arguments.
 
     Examples
