@@ -48,7 +48,7 @@ from .latent import (
 PICKS = ("real", "recon", "box", "normal", "near")
 """The ways of picking latent points, in table order (``"real"`` only when real images are given)."""
 
-DEFAULT_RADII = (0.02, 0.05, 0.1, 0.2, 0.4)
+DEFAULT_RADII = (0.01, 0.02, 0.05, 0.1, 0.2, 0.4)
 """Neighbourhood radii, as fractions of the code cloud's radius (:func:`~ae_helpers.latent.code_scale`)."""
 
 
