@@ -55,7 +55,9 @@ def set_seed(seed: int = 0) -> None:
 
     Calls :func:`keras.utils.set_random_seed`. On the TensorFlow backend it also switches on
     TensorFlow's op determinism, so that two runs of a chapter on the same machine print the
-    same numbers. (Other backends are deterministic on the CPU once seeded.)
+    same numbers, and keeps TensorFlow's Python warnings (such as "retracing" notices, which
+    Jupyter shows in the page) out of the chapters. (Other backends are deterministic on the CPU
+    once seeded.)
 
     Parameters
     ----------
@@ -91,3 +93,4 @@ def set_seed(seed: int = 0) -> None:
             tf.config.experimental.enable_op_determinism()
         except (AttributeError, RuntimeError):  # pragma: no cover - very old TensorFlow
             pass
+        tf.get_logger().setLevel("ERROR")
