@@ -36,7 +36,8 @@ def test_mosaic_places_each_image_in_its_cell():
     m = mosaic(x, cols=2, pad=1)
     assert m.shape == (57, 57)
     assert m[:28, 29:].min() == 1.0 and m[:28, :28].max() == 0.0
-    assert (m[29:, 29:] == 1.0).all()  # the empty fourth cell stays white (padding colour)
+    # Gaps and the empty fourth cell are paper (0), which gray_r shows white: no dark grid lines.
+    assert (m[29:, 29:] == 0.0).all() and (m[28, :] == 0.0).all() and (m[:, 28] == 0.0).all()
     with pytest.raises(ValueError, match="cols"):
         mosaic(x, cols=0)
 

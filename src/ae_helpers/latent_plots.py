@@ -354,7 +354,6 @@ def pick_mosaics(
     for ax, (name, batch) in zip(axes[0], images.items()):
         x = as_images(batch, name=name, layout="image")[: cols * cols]
         tiles = mosaic(x, cols=cols)
-        tiles[mosaic(np.zeros_like(x), cols=cols) > 0] = 0.0  # white gaps between the images
         ax.imshow(tiles, cmap="gray_r", vmin=0, vmax=1)
         ax.set_axis_off()
         ax.set_title(name)

@@ -28,7 +28,7 @@ def mosaic(images: np.ndarray, *, cols: int = 10, pad: int = 1) -> np.ndarray:
     cols = min(int(cols), len(x))
     rows = -(-len(x) // cols)
     cell = 28 + pad
-    out = np.ones((rows * cell - pad, cols * cell - pad), dtype=np.float32)
+    out = np.zeros((rows * cell - pad, cols * cell - pad), dtype=np.float32)  # 0 = paper
     for i, img in enumerate(x):
         r, c = divmod(i, cols)
         out[r * cell : r * cell + 28, c * cell : c * cell + 28] = img
