@@ -69,8 +69,12 @@ def rate_distortion_curve(
     order = np.argsort(r)
     ax.plot(r[order], d[order], "-", color="0.6", zorder=1)
     ax.scatter(r, d, c=np.arange(len(r)), cmap="viridis", s=60, zorder=2, edgecolors="black")
-    for x, y, text in zip(r, d, labels):
-        ax.annotate(str(text), (x, y), textcoords="offset points", xytext=(7, 5), fontsize=9)
+    # Labels alternate above and below along the curve, so that close neighbours do not overlap.
+    rank = np.empty(len(r), dtype=int)
+    rank[order] = np.arange(len(r))
+    for x, y, text, k in zip(r, d, labels, rank):
+        ax.annotate(str(text), (x, y), textcoords="offset points", fontsize=9,
+                    xytext=(7, 6) if k % 2 else (7, -13))
     # Lines of constant negative ELBO, through each point.
     lo, hi = 0.0, float(r.max()) * 1.15 + 1.0
     for total in sorted(set(np.round(r + d, 6))):
