@@ -567,6 +567,7 @@ def conditional_scores(judge: Any, images: Any, labels: Any, *, threshold: float
 
 __all__ = [
     "N_CLASSES",
+    "QUICK_TRAIN_SIZE",
     "ConditionalVAE",
     "LabelledBatches",
     "conditional_decoder",
