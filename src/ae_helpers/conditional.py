@@ -29,10 +29,10 @@ from .config import quick_mode
 from .data import load_mnist
 from .images import as_images
 from .latent import sample_normal
-from .losses import RECONSTRUCTIONS, kl_divergence, reconstruction_loss
+from .losses import RECONSTRUCTIONS
 from .models import _check_latent
 from .training import ArrayBatches, ShortLog
-from .vae import Sampling
+from .vae import VAE
 
 N_CLASSES = 10
 """Number of digit classes the label is one-hot encoded into."""
@@ -112,7 +112,7 @@ def conditional_decoder(
 
 
 @keras.saving.register_keras_serializable(package="ae_helpers")
-class ConditionalVAE(keras.Model):
+class ConditionalVAE(VAE):
     """A VAE whose encoder and decoder both read the one-hot label; loss in ``compute_loss``.
 
     ``cvae((images, labels))`` returns ``(reconstruction, mean, log_var)``, with ``images`` flat
@@ -121,8 +121,9 @@ class ConditionalVAE(keras.Model):
 
         reconstruction(x, x_hat) + beta * KL(q(z | x, y) || N(0, I)),
 
-    the same two terms as :class:`ae_helpers.vae.VAE`, each summed over its axes. ``fit`` reports
-    ``loss``, ``reconstruction`` and ``kl``.
+    the same two terms as :class:`ae_helpers.vae.VAE`, each summed over its axes (the loss, the
+    metric trackers and saving are inherited from it). ``fit`` reports ``loss``, ``reconstruction``
+    and ``kl``.
 
     Introduced in chapter 5 (``book/05_beyond.ipynb``).
 
@@ -149,21 +150,8 @@ class ConditionalVAE(keras.Model):
     ((3, 784), (3, 2))
     """
 
-    def __init__(
-        self,
-        encoder: keras.Model,
-        decoder: keras.Model,
-        *,
-        beta: float = 1.0,
-        reconstruction: str = "bce",
-        seed: int | None = None,
-        **kwargs: Any,
-    ) -> None:
-        super().__init__(**kwargs)
-        if reconstruction not in RECONSTRUCTIONS:
-            raise ValueError(f"reconstruction must be one of {RECONSTRUCTIONS}, got {reconstruction!r}")
-        if isinstance(beta, bool) or not np.isfinite(beta) or beta < 0:
-            raise ValueError(f"beta must be a finite number >= 0, got {beta!r}")
+    @staticmethod
+    def _check_halves(encoder: keras.Model, decoder: keras.Model) -> None:
         if len(encoder.inputs) != 2 or len(encoder.outputs) != 2:
             raise ValueError("the encoder must take [images, one-hot labels] and output [mean, log_var]")
         if len(decoder.inputs) != 2:
@@ -180,14 +168,9 @@ class ConditionalVAE(keras.Model):
                 f"the encoder reads {n_classes} classes but the decoder "
                 f"{decoder.inputs[1].shape[-1]}"
             )
-        self.encoder = encoder
-        self.decoder = decoder
-        self.beta = float(beta)
-        self.reconstruction = reconstruction
-        self.seed = None if seed is None else int(seed)
-        self.sampling = Sampling(seed=self.seed, name="sampling")
-        self.reconstruction_tracker = keras.metrics.Mean(name="reconstruction")
-        self.kl_tracker = keras.metrics.Mean(name="kl")
+
+    def _images(self, x: Any, y: Any) -> Any:
+        return x[0] if y is None else y
 
     @property
     def latent_dim(self) -> int:
@@ -199,10 +182,6 @@ class ConditionalVAE(keras.Model):
         """Number of label classes."""
         return int(self.decoder.inputs[1].shape[-1])
 
-    def build(self, input_shape: Any = None) -> None:
-        # The encoder and decoder are built models already; nothing else holds weights.
-        self.built = True
-
     def _one_hot(self, labels: Any) -> Any:
         return ops.one_hot(ops.cast(ops.reshape(labels, (-1,)), "int32"), self.n_classes)
 
@@ -212,39 +191,6 @@ class ConditionalVAE(keras.Model):
         mean, log_var = self.encoder([images, one_hot], training=training)
         z = self.sampling([mean, log_var])
         return self.decoder([z, one_hot], training=training), mean, log_var
-
-    def compute_loss(
-        self,
-        x: Any = None,
-        y: Any = None,
-        y_pred: Any = None,
-        sample_weight: Any = None,
-        training: bool = True,
-    ) -> Any:
-        x_hat, mean, log_var = y_pred
-        images = x[0] if y is None else y
-        reconstruction = reconstruction_loss(images, x_hat, self.reconstruction)
-        kl = kl_divergence(mean, log_var)
-        self.reconstruction_tracker.update_state(reconstruction)
-        self.kl_tracker.update_state(kl)
-        return ops.mean(reconstruction + self.beta * kl)
-
-    def get_config(self) -> dict[str, Any]:
-        return {
-            "name": self.name,
-            "encoder": keras.saving.serialize_keras_object(self.encoder),
-            "decoder": keras.saving.serialize_keras_object(self.decoder),
-            "beta": self.beta,
-            "reconstruction": self.reconstruction,
-            "seed": self.seed,
-        }
-
-    @classmethod
-    def from_config(cls, config: dict[str, Any]) -> ConditionalVAE:
-        config = dict(config)
-        encoder = keras.saving.deserialize_keras_object(config.pop("encoder"))
-        decoder = keras.saving.deserialize_keras_object(config.pop("decoder"))
-        return cls(encoder, decoder, **config)
 
 
 def dense_cvae(

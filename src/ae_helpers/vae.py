@@ -125,6 +125,19 @@ class VAE(keras.Model):
             raise ValueError(f"reconstruction must be one of {RECONSTRUCTIONS}, got {reconstruction!r}")
         if isinstance(beta, bool) or not np.isfinite(beta) or beta < 0:
             raise ValueError(f"beta must be a finite number >= 0, got {beta!r}")
+        self._check_halves(encoder, decoder)
+        self.encoder = encoder
+        self.decoder = decoder
+        self.beta = float(beta)
+        self.reconstruction = reconstruction
+        self.seed = None if seed is None else int(seed)
+        self.sampling = Sampling(seed=self.seed, name="sampling")
+        self.reconstruction_tracker = keras.metrics.Mean(name="reconstruction")
+        self.kl_tracker = keras.metrics.Mean(name="kl")
+
+    @staticmethod
+    def _check_halves(encoder: keras.Model, decoder: keras.Model) -> None:
+        """Raise ``ValueError`` unless the encoder and decoder fit together."""
         outputs = encoder.output if isinstance(encoder.output, (list, tuple)) else [encoder.output]
         if len(outputs) != 2:
             raise ValueError(
@@ -145,14 +158,10 @@ class VAE(keras.Model):
                 f"the decoder makes images of shape {decoder.output_shape[1:]} but the encoder "
                 f"reads {encoder.input_shape[1:]}"
             )
-        self.encoder = encoder
-        self.decoder = decoder
-        self.beta = float(beta)
-        self.reconstruction = reconstruction
-        self.seed = None if seed is None else int(seed)
-        self.sampling = Sampling(seed=self.seed, name="sampling")
-        self.reconstruction_tracker = keras.metrics.Mean(name="reconstruction")
-        self.kl_tracker = keras.metrics.Mean(name="kl")
+
+    def _images(self, x: Any, y: Any) -> Any:
+        """The images the reconstruction is compared with."""
+        return x if y is None else y
 
     @property
     def latent_dim(self) -> int:
@@ -177,8 +186,7 @@ class VAE(keras.Model):
         training: bool = True,
     ) -> Any:
         x_hat, mean, log_var = y_pred
-        target = x if y is None else y
-        reconstruction = reconstruction_loss(target, x_hat, self.reconstruction)
+        reconstruction = reconstruction_loss(self._images(x, y), x_hat, self.reconstruction)
         kl = kl_divergence(mean, log_var)
         self.reconstruction_tracker.update_state(reconstruction)
         self.kl_tracker.update_state(kl)
