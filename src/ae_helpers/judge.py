@@ -75,7 +75,8 @@ def normalised_entropy(counts: np.ndarray) -> float:
         raise ValueError("counts must be finite, non-negative and not all zero")
     p = counts / counts.sum()
     nz = p[p > 0]
-    return float(max(0.0, -(nz * np.log(nz)).sum() / np.log(len(counts))))
+    h = -(nz * np.log(nz)).sum() / np.log(len(counts))
+    return float(min(1.0, max(0.0, round(h, 12))))  # no 0.9999999999999998 for a uniform histogram
 
 
 def judge_network() -> keras.Model:
