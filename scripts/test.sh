@@ -8,4 +8,4 @@ source scripts/env.sh
 export AE_HELPERS_QUICK=1
 export AE_HELPERS_CACHE="${AE_HELPERS_CACHE:-$PWD/.cache/ae_helpers}"
 python -m pytest tests src/ae_helpers book --doctest-modules --nbval-lax --nbval-current-env \
-    -p no:cacheprovider "$@"
+    -p no:cacheprovider --durations=15 "$@"

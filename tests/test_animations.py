@@ -53,3 +53,15 @@ def test_walk_animation_errors():
 def test_filling_animation_errors(snaps, labels, match):
     with pytest.raises(ValueError, match=match):
         latent_filling_animation(snaps, labels)
+
+
+def test_vae_training_snapshots_are_cached_with_the_model(isolated_cache, mnist_path):
+    from ae_helpers.animations import vae_training_snapshots
+
+    first = vae_training_snapshots(epochs=2, train_size=300, n_points=50, batch_size=64)
+    snaps, labels = first.extras["snapshots"], first.extras["labels"]
+    assert snaps.shape == (3, 50, 2) and labels.shape == (50,)
+    assert not np.allclose(snaps[0], snaps[-1])
+    again = vae_training_snapshots(epochs=2, train_size=300, n_points=50, batch_size=64)
+    assert again.from_cache
+    np.testing.assert_array_equal(again.extras["snapshots"], snaps)

@@ -14,7 +14,10 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.animation import FuncAnimation
 
+from .cache import Trained, fingerprint, load_or_train
+from .data import load_mnist
 from .images import as_images
+from .training import train
 
 
 class LatentSnapshots(keras.callbacks.Callback):
@@ -164,3 +167,55 @@ def to_html(anim: FuncAnimation, *, fps: float | None = None) -> str:
     True
     """
     return anim.to_jshtml(fps=fps, default_mode="loop")
+
+
+def vae_training_snapshots(
+    *,
+    epochs: int,
+    train_size: int,
+    n_points: int = 500,
+    batch_size: int = 128,
+    learning_rate: float = 2e-3,
+    seed: int = 0,
+) -> Trained:
+    """Train (or load) a small 2-D dense VAE and keep test-set codes from before and after each epoch.
+
+    The snapshots are what :func:`latent_filling_animation` animates. They are stored in the cache
+    beside the model (``trained.extras["snapshots"]``, ``trained.extras["labels"]``), so a second run
+    of the chapter does not train again.
+
+    Introduced in chapter 4 (``book/04_vae.ipynb``).
+
+    Parameters
+    ----------
+    epochs : int
+        Passes over the training subset (one snapshot each, plus one before training).
+    train_size : int
+        Stratified training subset size.
+    n_points : int
+        Test images whose codes are followed.
+    batch_size, learning_rate, seed
+        Training settings.
+
+    Examples
+    --------
+    >>> trained = vae_training_snapshots(epochs=2, train_size=500)  # doctest: +SKIP
+    >>> trained.extras["snapshots"].shape  # doctest: +SKIP
+    (3, 500, 2)
+    """
+    from .vae import dense_vae, posterior
+
+    (x_train, _), (x_test, y_test) = load_mnist(train_size=train_size, test_size=n_points, seed=seed)
+    settings = {"model": "dense_vae_snapshots", "epochs": epochs, "train_size": train_size,
+                "n_points": n_points, "batch_size": batch_size, "learning_rate": learning_rate,
+                "seed": seed, "data": fingerprint(x_train, x_test)}
+
+    def fit() -> tuple[keras.Model, dict[str, np.ndarray]]:
+        keras.utils.set_random_seed(seed)
+        vae = dense_vae(2, learning_rate=learning_rate, seed=seed)
+        snapshots = LatentSnapshots(lambda x: posterior(vae, x)[0], x_test)
+        train(vae, x_train, epochs=epochs, batch_size=batch_size, targets=False, log_every=0,
+              seed=seed, callbacks=[snapshots])
+        return vae, {"snapshots": snapshots.snapshots, "labels": y_test}
+
+    return load_or_train("vae_snapshots", settings, fit)

@@ -122,6 +122,7 @@ def train(
     targets: bool = True,
     log_every: int | None = None,
     seed: int = 0,
+    callbacks: list[keras.callbacks.Callback] | None = None,
 ) -> keras.callbacks.History:
     """Train a compiled model on in-memory arrays with a short log (no progress bars).
 
@@ -142,6 +143,8 @@ def train(
         Print a line every this many epochs; default about five lines per run; 0 prints nothing.
     seed : int
         Seed of the shuffling.
+    callbacks : list of keras.callbacks.Callback, optional
+        More callbacks for ``fit`` (e.g. :class:`ae_helpers.animations.LatentSnapshots`).
 
     Returns
     -------
@@ -166,5 +169,7 @@ def train(
         vx, vy = validation if isinstance(validation, tuple) else (validation, None)
         val = ArrayBatches(vx, vy, batch_size=max(batch_size, 512), shuffle=False, targets=targets)
     every = max(1, epochs // 5) if log_every is None else log_every
-    callbacks = [ShortLog(every)] if every else []
-    return model.fit(data, epochs=epochs, validation_data=val, verbose=0, callbacks=callbacks)
+    extra = list(callbacks or [])
+    if every:
+        extra.append(ShortLog(every))
+    return model.fit(data, epochs=epochs, validation_data=val, verbose=0, callbacks=extra)
