@@ -17,7 +17,7 @@ from matplotlib.animation import FuncAnimation
 from .cache import Trained, fingerprint, load_or_train
 from .data import load_mnist
 from .images import as_images
-from .training import train
+from .training import run_model, train
 
 
 class LatentSnapshots(keras.callbacks.Callback):
@@ -134,7 +134,7 @@ def latent_walk_animation(
         raise ValueError(f"every path needs the same number of frames, got {sorted(frames)}")
     names = list(decoders)
     decoded = {
-        name: as_images(np.clip(decoders[name].predict(np.asarray(paths[name], "float32"), verbose=0),
+        name: as_images(np.clip(run_model(decoders[name], np.asarray(paths[name], "float32"))[0],
                                 0, 1), name=f"{name} decodings", layout="image")
         for name in names
     }

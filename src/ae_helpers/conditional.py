@@ -31,7 +31,7 @@ from .images import as_images
 from .latent import sample_normal
 from .losses import RECONSTRUCTIONS
 from .models import _check_latent
-from .training import ArrayBatches, ShortLog
+from .training import ArrayBatches, ShortLog, run_model
 from .vae import VAE
 
 N_CLASSES = 10
@@ -440,7 +440,7 @@ def conditioned_samples(
                 f"codes must be finite with shape ({len(y)}, {cvae.latent_dim}), got {z.shape}"
             )
     one_hot = np.eye(cvae.n_classes, dtype=np.float32)[y]
-    out = np.asarray(cvae.decoder.predict([z, one_hot], batch_size=batch_size, verbose=0))
+    out = run_model(cvae.decoder, [z, one_hot], batch_size=batch_size)[0]
     return as_images(np.clip(out, 0.0, 1.0), name="generated images", layout="image")
 
 
@@ -457,8 +457,8 @@ def conditional_reconstruct(cvae: ConditionalVAE, images: Any, labels: Any) -> n
     x = as_images(images, layout="flat")
     y = _labels(labels, len(x), n_classes=cvae.n_classes)
     one_hot = np.eye(cvae.n_classes, dtype=np.float32)[y]
-    mean, _ = cvae.encoder.predict([x, one_hot], batch_size=1000, verbose=0)
-    out = np.asarray(cvae.decoder.predict([np.asarray(mean), one_hot], batch_size=1000, verbose=0))
+    mean, _ = run_model(cvae.encoder, [x, one_hot])
+    out = run_model(cvae.decoder, [mean, one_hot])[0]
     return as_images(np.clip(out, 0.0, 1.0), name="reconstructions", layout="image")
 
 

@@ -20,10 +20,11 @@ import numpy as np
 from .images import as_images
 from .models import latent_dim_of
 from .plots import mosaic
+from .training import run_model
 
 
 def _decode(decoder: Any, codes: np.ndarray) -> np.ndarray:
-    out = decoder.predict(np.asarray(codes, dtype="float32"), verbose=0)
+    out = run_model(decoder, np.asarray(codes, dtype="float32"))[0]
     return as_images(np.clip(np.asarray(out), 0.0, 1.0), name="decoded images", layout="image")
 
 

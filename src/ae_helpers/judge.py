@@ -20,7 +20,7 @@ from .cache import fingerprint, load_or_train
 from .config import quick_mode
 from .data import load_mnist
 from .images import as_images
-from .training import train
+from .training import run_model, train
 
 DEFAULT_THRESHOLD = 0.9
 
@@ -117,7 +117,7 @@ class Judge:
     def probabilities(self, images: np.ndarray) -> np.ndarray:
         """Class probabilities, shape ``(n, 10)``, for images in [0, 1]."""
         x = as_images(images)
-        return np.asarray(self.model.predict(x, batch_size=1024, verbose=0))
+        return run_model(self.model, x, batch_size=1024)[0]
 
     def predict(self, images: np.ndarray) -> np.ndarray:
         """The predicted digit of each image, shape ``(n,)``."""
@@ -207,6 +207,6 @@ def load_judge(*, quick: bool | None = None) -> Judge:
         return model
 
     trained = load_or_train("judge", settings, fit_judge)
-    predictions = np.asarray(trained.model.predict(x_test, batch_size=1024, verbose=0))
+    predictions = run_model(trained.model, x_test, batch_size=1024)[0]
     accuracy = float((predictions.argmax(axis=1) == y_test).mean())
     return Judge(trained.model, accuracy, trained.from_cache)

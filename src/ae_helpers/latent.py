@@ -24,6 +24,7 @@ import keras
 import numpy as np
 
 from .images import as_images
+from .training import run_model
 
 Spacing = Literal["box", "gaussian"]
 
@@ -76,21 +77,8 @@ def latent_size(model: Any) -> int:
 
 
 def _run(model: Any, x: np.ndarray, batch_size: int) -> np.ndarray:
-    """Call a model on ``x`` in batches and return the (first) output as a NumPy array.
-
-    A plain call instead of ``model.predict``: ``predict`` compiles a graph function per input
-    shape, and the many small batches of different sizes that the chapters decode make TensorFlow
-    print retracing warnings into the page. A call runs eagerly and prints nothing.
-    """
-    batch_size = _count(batch_size, "batch_size")
-    parts = []
-    for start in range(0, len(x), batch_size):
-        out = model(x[start : start + batch_size], training=False)
-        if isinstance(out, (list, tuple)):
-            out = out[0]
-        parts.append(np.asarray(keras.ops.convert_to_numpy(out)))
-    return np.concatenate(parts)
-
+    """The model's (first) output on ``x``, by plain batched calls (see :func:`ae_helpers.training.run_model`)."""
+    return run_model(model, x, batch_size=_count(batch_size, "batch_size"))[0]
 
 
 def encode(encoder: Any, images: Any, *, batch_size: int = 1000) -> np.ndarray:

@@ -26,7 +26,7 @@ from .images import as_images
 from .latent import sample_normal
 from .losses import RECONSTRUCTIONS, kl_divergence, reconstruction_loss
 from .models import _check_latent, dense_decoder
-from .training import train
+from .training import run_model, train
 
 #: Training images used by :func:`trained_vae` in quick mode when no ``train_size`` is given.
 QUICK_TRAIN_SIZE = 6000
@@ -484,16 +484,6 @@ class ElboTerms(NamedTuple):
         return self.reconstruction + self.kl
 
 
-def _forward(model: keras.Model, x: np.ndarray, batch_size: int) -> list[np.ndarray]:
-    """Run a model on ``x`` batch by batch (a plain call: no ``predict`` function to trace per model)."""
-    parts: list[list[np.ndarray]] = []
-    for start in range(0, len(x), batch_size):
-        out = model(x[start : start + batch_size], training=False)
-        outs = out if isinstance(out, (list, tuple)) else [out]
-        parts.append([np.asarray(ops.convert_to_numpy(o)) for o in outs])
-    return [np.concatenate(column) for column in zip(*parts)]
-
-
 def _vae_input(vae: VAE, x: Any) -> np.ndarray:
     images = as_images(x, name="x", layout="flat")
     return images.reshape((len(images),) + tuple(vae.encoder.input_shape[1:]))
@@ -512,7 +502,7 @@ def posterior(vae: VAE, x: Any, *, batch_size: int = 1000) -> tuple[np.ndarray, 
     >>> mean.shape, log_var.shape
     ((3, 2), (3, 2))
     """
-    mean, log_var = _forward(vae.encoder, _vae_input(vae, x), batch_size)
+    mean, log_var = run_model(vae.encoder, _vae_input(vae, x), batch_size=batch_size)
     return mean, log_var
 
 
@@ -551,7 +541,7 @@ def elbo_terms(vae: VAE, x: Any, *, n_samples: int = 4, seed: int = 0,
     bce, sq = 0.0, 0.0
     for _ in range(int(n_samples)):
         z = mean + np.exp(log_var / 2) * rng.standard_normal(mean.shape).astype(np.float32)
-        (x_hat,) = _forward(vae.decoder, z, batch_size)
+        (x_hat,) = run_model(vae.decoder, z, batch_size=batch_size)
         x_hat = np.clip(x_hat.reshape(len(images), -1).astype(np.float64), 1e-7, 1 - 1e-7)
         bce += float(-(flat * np.log(x_hat) + (1 - flat) * np.log1p(-x_hat)).sum(axis=1).mean())
         sq += float(((flat - x_hat) ** 2).sum(axis=1).mean())
@@ -588,7 +578,7 @@ def reconstruct(vae: VAE, x: Any, *, batch_size: int = 1000) -> np.ndarray:
     (3, 28, 28)
     """
     mean, _ = posterior(vae, x, batch_size=batch_size)
-    (images,) = _forward(vae.decoder, mean, batch_size)
+    (images,) = run_model(vae.decoder, mean, batch_size=batch_size)
     return as_images(np.clip(images, 0.0, 1.0), name="reconstructions", layout="image")
 
 
@@ -606,5 +596,5 @@ def generate(vae: VAE, n: int, *, seed: int = 0, batch_size: int = 1000) -> np.n
     (4, 28, 28)
     """
     codes = sample_normal(n, vae.latent_dim, seed=seed)
-    (images,) = _forward(vae.decoder, codes, batch_size)
+    (images,) = run_model(vae.decoder, codes, batch_size=batch_size)
     return as_images(np.clip(images, 0.0, 1.0), name="generated images", layout="image")
