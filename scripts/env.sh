@@ -7,5 +7,4 @@ if [ -z "${AE_HELPERS_MNIST:-}" ] && [ -f ../shared/data/mnist.npz ]; then
 fi
 export KERAS_BACKEND="${KERAS_BACKEND:-tensorflow}"
 export TF_CPP_MIN_LOG_LEVEL="${TF_CPP_MIN_LOG_LEVEL:-2}"
-export MPLBACKEND="${MPLBACKEND:-Agg}"
 export PATH="$PWD/.venv/bin:$PATH"

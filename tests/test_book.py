@@ -32,7 +32,8 @@ def test_landing_page_and_navigation(built_book):
 def test_chapters_have_figures_and_no_error_output(built_book):
     for page in (built_book / "book").glob("0*.html"):
         html = page.read_text()
-        assert "<img" in html, f"{page.name} shows no figure"
+        figures = html.count("<img")
+        assert figures >= 3, f"{page.name} shows {figures} images: did plt.show() draw into the page?"
         assert "Traceback" not in html, f"{page.name} shows a traceback"
         assert "━━━" not in html, f"{page.name} shows a Keras progress bar"
         assert "oneDNN custom operations" not in html, f"{page.name} shows TensorFlow log noise"
