@@ -6,8 +6,9 @@ bash scripts/setup.sh book
 source scripts/env.sh
 
 # Jupyter Book's execution cache re-runs a notebook only when its code cells change. A change to
-# ae_helpers, to the mode or to the backend changes the results too: then start from a clean cache.
-stamp="$(cat src/ae_helpers/*.py pyproject.toml | sha256sum | cut -c1-16) quick=${AE_HELPERS_QUICK:-0} backend=$KERAS_BACKEND"
+# ae_helpers, to the mode, to the backend or to the environment the kernels inherit changes the
+# results too: then start from a clean cache.
+stamp="$(cat src/ae_helpers/*.py pyproject.toml scripts/env.sh | sha256sum | cut -c1-16) quick=${AE_HELPERS_QUICK:-0} backend=$KERAS_BACKEND"
 if [ "$(cat _build/.ae-helpers-stamp 2>/dev/null)" != "$stamp" ]; then
     rm -rf _build/.jupyter_cache
 fi
