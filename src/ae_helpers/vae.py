@@ -6,7 +6,7 @@ The encoder maps an image to the mean and log-variance of a normal distribution 
 :class:`Sampling` draws ``z = mean + exp(log_var / 2) * eps`` from it (the reparameterisation trick);
 the decoder maps ``z`` back to an image. :class:`VAE` keeps its loss in ``compute_loss`` (reconstruction
 + ``beta`` × KL, see :mod:`ae_helpers.losses`), so ``fit`` works unchanged on the TensorFlow, JAX and
-PyTorch backends: no ``GradientTape``, no backend code. Models save to and load from ``.keras`` files in
+PyTorch backends: no backend-specific training step, no backend code. Models save to and load from ``.keras`` files in
 Keras's safe mode, so :func:`ae_helpers.cache.load_or_train` can keep them.
 """
 
