@@ -32,13 +32,10 @@ from .latent import sample_normal
 from .losses import RECONSTRUCTIONS
 from .models import _check_latent
 from .training import ArrayBatches, ShortLog, run_model
-from .vae import VAE
+from .vae import QUICK_TRAIN_SIZE, VAE
 
 N_CLASSES = 10
 """Number of digit classes the label is one-hot encoded into."""
-
-QUICK_TRAIN_SIZE = 6000
-"""Training images used by :func:`trained_cvae` in quick mode when no ``train_size`` is given."""
 
 
 def _labels(labels: Any, n: int | None = None, *, n_classes: int = N_CLASSES) -> np.ndarray:
@@ -324,7 +321,7 @@ def trained_cvae(
         As in :class:`ConditionalVAE`.
     train_size : int, optional
         Train on a stratified subset of this many images; ``None``: all 60,000 (in quick mode
-        :data:`QUICK_TRAIN_SIZE`).
+        :data:`ae_helpers.vae.QUICK_TRAIN_SIZE`).
     seed : int
         Seed of the weights, the sampling noise, the shuffling and the subset.
     hidden, batch_size, learning_rate
@@ -513,7 +510,6 @@ def conditional_scores(judge: Any, images: Any, labels: Any, *, threshold: float
 
 __all__ = [
     "N_CLASSES",
-    "QUICK_TRAIN_SIZE",
     "ConditionalVAE",
     "LabelledBatches",
     "conditional_decoder",
