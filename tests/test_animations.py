@@ -10,6 +10,7 @@ from ae_helpers.animations import (
     LatentSnapshots, latent_filling_animation, latent_walk_animation, to_html,
 )
 from ae_helpers.models import dense_autoencoder, dense_decoder, encoder_of
+from ae_helpers.training import run_model
 
 
 def test_snapshots_follow_training():
@@ -55,13 +56,40 @@ def test_filling_animation_errors(snaps, labels, match):
         latent_filling_animation(snaps, labels)
 
 
-def test_vae_training_snapshots_are_cached_with_the_model(isolated_cache, mnist_path):
-    from ae_helpers.animations import vae_training_snapshots
+def test_snapshots_every_few_steps_end_with_the_last_step():
+    keras.utils.set_random_seed(0)
+    model = dense_autoencoder(2, hidden=(16,))
+    x = np.random.default_rng(0).random((64, 784)).astype("float32")
+    cb = LatentSnapshots(lambda v: run_model(encoder_of(model), v)[0], x[:10], every=3)
+    model.fit(x, x, epochs=2, batch_size=16, verbose=0, callbacks=[cb])  # 8 steps
+    assert cb.steps.tolist() == [0, 3, 6, 8]
+    assert cb.snapshots.shape == (4, 10, 2)
+    with pytest.raises(ValueError, match="every"):
+        LatentSnapshots(lambda v: v, x, every=0)
 
-    first = vae_training_snapshots(epochs=2, train_size=300, n_points=50, batch_size=64)
-    snaps, labels = first.extras["snapshots"], first.extras["labels"]
-    assert snaps.shape == (3, 50, 2) and labels.shape == (50,)
+
+def test_filling_animation_captions_follow_the_epochs():
+    snaps = np.zeros((3, 4, 2), "float32")
+    anim = latent_filling_animation(snaps, np.arange(4), epochs=np.array([0.0, 0.5, 2.0]), title="t")
+    titles = []
+    for frame in range(3):
+        anim._func(frame)
+        titles.append(anim._fig.axes[0].get_title())
+    assert titles == ["t\nbefore training", "t\nafter 0.5 epochs", "t\nafter 2 epochs"]
+    with pytest.raises(ValueError, match="one number per frame"):
+        latent_filling_animation(snaps, np.arange(4), epochs=np.zeros(2))
+
+
+def test_trained_vae_films_its_training_and_caches_the_film(isolated_cache, mnist_path):
+    from ae_helpers.vae import FRAMES, trained_vae
+
+    first = trained_vae(2, epochs=2, train_size=640, batch_size=16, hidden=(32,), follow=50)
+    snaps, labels, epochs = (first.extras[k] for k in ("snapshots", "labels", "epochs"))
+    assert snaps.shape == (FRAMES + 1, 50, 2) and labels.shape == (50,)  # 80 steps: every 4th
+    assert epochs[0] == 0 and epochs[-1] == 2 and np.all(np.diff(epochs) > 0)
     assert not np.allclose(snaps[0], snaps[-1])
-    again = vae_training_snapshots(epochs=2, train_size=300, n_points=50, batch_size=64)
+    again = trained_vae(2, epochs=2, train_size=640, batch_size=16, hidden=(32,), follow=50)
     assert again.from_cache
     np.testing.assert_array_equal(again.extras["snapshots"], snaps)
+    plain = trained_vae(2, epochs=2, train_size=640, batch_size=16, hidden=(32,))
+    assert not plain.from_cache and plain.extras == {}  # filming is part of the cache key

@@ -200,3 +200,31 @@ def test_subset_size_must_be_an_int(fake_mnist):
 def test_path_accepts_str_and_pathlike(fake_mnist):
     for p in (str(fake_mnist), Path(fake_mnist)):
         assert load_mnist(p)[0][0].shape == (200, 784)
+
+
+def test_repeated_loads_share_one_read_only_array(mnist_path):
+    (a, _), _ = load_mnist(mnist_path)
+    (b, _), _ = load_mnist(mnist_path, layout="channels")
+    assert np.shares_memory(a, b) and b.shape == (60_000, 28, 28, 1)
+    assert not a.flags.writeable
+    with pytest.raises(ValueError, match="read-only"):
+        a[0, 0] = 1.0
+    mine = a.copy()
+    mine[0, 0] = 1.0  # a copy is the reader's own
+    (c, _), _ = load_mnist(mnist_path, train_size=100)
+    assert not np.shares_memory(a, c)
+
+
+def test_a_changed_file_is_read_again(tmp_path):
+    rng = np.random.default_rng(0)
+    def write(value):
+        x = np.full((20, 28, 28), value, np.uint8)
+        y = np.arange(20) % 10
+        np.savez(tmp_path / "m.npz", x_train=x, y_train=y, x_test=x[:10], y_test=y[:10])
+    write(0)
+    (first, _), _ = load_mnist(tmp_path / "m.npz")
+    import os, time
+    write(255)
+    os.utime(tmp_path / "m.npz", ns=(time.time_ns() + 10**9,) * 2)
+    (second, _), _ = load_mnist(tmp_path / "m.npz")
+    assert first.max() == 0.0 and second.min() == 1.0

@@ -45,6 +45,14 @@ def test_the_judge_is_cached(judge):
     assert again.from_cache and again.test_accuracy == judge.test_accuracy
 
 
+def test_the_cached_accuracy_is_the_accuracy_on_the_whole_test_set(judge):
+    from ae_helpers import load_mnist
+
+    _, (x, y) = load_mnist()
+    assert len(x) == 10_000
+    assert judge.test_accuracy == pytest.approx(float((judge.predict(x) == y).mean()), abs=1e-6)
+
+
 def test_threshold_changes_the_share(judge, test_digits):
     x, _ = test_digits
     assert judge.score(x, threshold=0.5).recognised >= judge.score(x, threshold=0.99).recognised

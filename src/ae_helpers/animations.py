@@ -14,14 +14,12 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.animation import FuncAnimation
 
-from .cache import Trained, fingerprint, load_or_train
-from .data import load_mnist
 from .images import as_images
-from .training import run_model, train
+from .training import run_model
 
 
 class LatentSnapshots(keras.callbacks.Callback):
-    """Record the latent codes of a fixed set of images before training and after every epoch.
+    """Record the latent codes of a fixed set of images before training and as training goes on.
 
     Parameters
     ----------
@@ -29,6 +27,9 @@ class LatentSnapshots(keras.callbacks.Callback):
         Maps images to codes of shape ``(n, d)`` (for a VAE: the mean).
     images : np.ndarray
         The images to follow (a few hundred is plenty).
+    every : int, optional
+        Take a snapshot after every ``every`` training steps (batches), and after the last one;
+        ``None`` (default): after every epoch.
 
     Examples
     --------
@@ -37,25 +38,47 @@ class LatentSnapshots(keras.callbacks.Callback):
     (2, 5, 2)
     """
 
-    def __init__(self, encode: Callable[[np.ndarray], np.ndarray], images: np.ndarray) -> None:
+    def __init__(
+        self, encode: Callable[[np.ndarray], np.ndarray], images: np.ndarray, *, every: int | None = None
+    ) -> None:
         super().__init__()
-        self.encode, self.images = encode, images
+        if every is not None and (isinstance(every, bool) or not isinstance(every, int) or every < 1):
+            raise ValueError(f"every must be a positive int or None, got {every!r}")
+        self.encode, self.images, self.every = encode, images, every
         self._frames: list[np.ndarray] = []
+        self._steps: list[int] = []
+        self._step = 0
 
     def _take(self) -> None:
         self._frames.append(np.asarray(self.encode(self.images), dtype=np.float32))
+        self._steps.append(self._step)
 
     def on_train_begin(self, logs: dict | None = None) -> None:
-        self._frames = []
+        self._frames, self._steps, self._step = [], [], 0
         self._take()
 
+    def on_train_batch_end(self, batch: int, logs: dict | None = None) -> None:
+        self._step += 1
+        if self.every is not None and self._step % self.every == 0:
+            self._take()
+
     def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
-        self._take()
+        if self.every is None:
+            self._take()
+
+    def on_train_end(self, logs: dict | None = None) -> None:
+        if self.every is not None and self._steps[-1] != self._step:
+            self._take()
 
     @property
     def snapshots(self) -> np.ndarray:
-        """Codes per frame, shape ``(epochs + 1, n, d)``; frame 0 is before training."""
+        """Codes per frame, shape ``(frames, n, d)``; frame 0 is before training."""
         return np.stack(self._frames)
+
+    @property
+    def steps(self) -> np.ndarray:
+        """The number of training steps taken before each frame, shape ``(frames,)``."""
+        return np.asarray(self._steps, dtype=np.int64)
 
 
 def latent_filling_animation(
@@ -64,6 +87,7 @@ def latent_filling_animation(
     *,
     limit: float = 4.0,
     title: str = "Latent codes of test digits during training",
+    epochs: np.ndarray | None = None,
 ) -> FuncAnimation:
     """Animate 2-D codes frame by frame, coloured by digit, with the N(0, 1) 1σ and 2σ circles.
 
@@ -75,6 +99,9 @@ def latent_filling_animation(
         Digit of each of the ``n`` points.
     limit : float
         Axes run from ``-limit`` to ``limit``.
+    epochs : np.ndarray, optional
+        Training done before each frame, in epochs (may be fractional), shape ``(frames,)``;
+        default: frame ``k`` comes after ``k`` epochs.
 
     Examples
     --------
@@ -88,6 +115,9 @@ def latent_filling_animation(
         raise ValueError(f"snapshots must have shape (frames, n, 2), got {snapshots.shape}")
     if len(labels) != snapshots.shape[1]:
         raise ValueError(f"got {len(labels)} labels for {snapshots.shape[1]} points")
+    epochs = np.arange(len(snapshots), dtype=float) if epochs is None else np.asarray(epochs, float)
+    if epochs.shape != (len(snapshots),):
+        raise ValueError(f"epochs must give one number per frame ({len(snapshots)}), got {epochs.shape}")
     fig, ax = plt.subplots(figsize=(4.2, 4.2), dpi=72)
     colours = plt.get_cmap("tab10")(labels % 10)
     scatter = ax.scatter(snapshots[0, :, 0], snapshots[0, :, 1], c=colours, s=6)
@@ -99,7 +129,9 @@ def latent_filling_animation(
 
     def draw(frame: int):
         scatter.set_offsets(snapshots[frame])
-        heading.set_text(f"{title}\nepoch {frame}" if frame else f"{title}\nbefore training")
+        done = epochs[frame]
+        heading.set_text(f"{title}\nafter {done:.3g} epoch{'' if done == 1 else 's'}" if done
+                         else f"{title}\nbefore training")
         return (scatter, heading)
 
     anim = FuncAnimation(fig, draw, frames=len(snapshots), interval=500, blit=False)
@@ -167,55 +199,3 @@ def to_html(anim: FuncAnimation, *, fps: float | None = None) -> str:
     True
     """
     return anim.to_jshtml(fps=fps, default_mode="loop")
-
-
-def vae_training_snapshots(
-    *,
-    epochs: int,
-    train_size: int,
-    n_points: int = 500,
-    batch_size: int = 128,
-    learning_rate: float = 2e-3,
-    seed: int = 0,
-) -> Trained:
-    """Train (or load) a small 2-D dense VAE and keep test-set codes from before and after each epoch.
-
-    The snapshots are what :func:`latent_filling_animation` animates. They are stored in the cache
-    beside the model (``trained.extras["snapshots"]``, ``trained.extras["labels"]``), so a second run
-    of the chapter does not train again.
-
-    Introduced in chapter 4 (``book/04_vae.ipynb``).
-
-    Parameters
-    ----------
-    epochs : int
-        Passes over the training subset (one snapshot each, plus one before training).
-    train_size : int
-        Stratified training subset size.
-    n_points : int
-        Test images whose codes are followed.
-    batch_size, learning_rate, seed
-        Training settings.
-
-    Examples
-    --------
-    >>> trained = vae_training_snapshots(epochs=2, train_size=500)  # doctest: +SKIP
-    >>> trained.extras["snapshots"].shape  # doctest: +SKIP
-    (3, 500, 2)
-    """
-    from .vae import dense_vae, posterior
-
-    (x_train, _), (x_test, y_test) = load_mnist(train_size=train_size, test_size=n_points, seed=seed)
-    settings = {"model": "dense_vae_snapshots", "epochs": epochs, "train_size": train_size,
-                "n_points": n_points, "batch_size": batch_size, "learning_rate": learning_rate,
-                "seed": seed, "data": fingerprint(x_train, x_test)}
-
-    def fit() -> tuple[keras.Model, dict[str, np.ndarray]]:
-        keras.utils.set_random_seed(seed)
-        vae = dense_vae(2, learning_rate=learning_rate, seed=seed)
-        snapshots = LatentSnapshots(lambda x: posterior(vae, x)[0], x_test)
-        train(vae, x_train, epochs=epochs, batch_size=batch_size, targets=False, log_every=0,
-              seed=seed, callbacks=[snapshots])
-        return vae, {"snapshots": snapshots.snapshots, "labels": y_test}
-
-    return load_or_train("vae_snapshots", settings, fit)

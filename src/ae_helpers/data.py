@@ -8,11 +8,16 @@ Where the data comes from, in order:
    (keys ``x_train``, ``y_train``, ``x_test``, ``y_test``);
 2. the environment variable ``AE_HELPERS_MNIST`` naming such a file;
 3. :func:`keras.datasets.mnist.load_data`, which downloads (11 MB) on first use.
+
+Within one Python process the file is read once, and a call that asks for images another call still
+holds gets the same (read-only) array: the helpers call :func:`load_mnist` too, and without this
+every trained model would hold its own 188 MB copy of the training images while it trains.
 """
 
 from __future__ import annotations
 
 import os
+import weakref
 import zipfile
 from pathlib import Path
 from typing import Literal
@@ -25,6 +30,11 @@ _KEYS = ("x_train", "y_train", "x_test", "y_test")
 _SHAPES = {"flat": (784,), "image": (28, 28), "channels": (28, 28, 1)}
 
 Split = tuple[np.ndarray, np.ndarray]
+
+# The raw uint8 arrays of the last file read (about 55 MB), keyed by its path, size and mtime; and
+# the float images handed out, kept only while somebody holds them.
+_RAW: dict[tuple, tuple[Split, Split]] = {}
+_IMAGES: weakref.WeakValueDictionary[tuple, np.ndarray] = weakref.WeakValueDictionary()
 
 
 class MnistUnavailableError(OSError):
@@ -123,15 +133,46 @@ def stratified_indices(labels: np.ndarray, size: int, *, seed: int = 0) -> np.nd
     return np.sort(np.concatenate(chosen))
 
 
-def _prepare(split: Split, size: int | None, layout: Layout, seed: int) -> Split:
+def _read(path: Path | None) -> tuple[tuple | None, tuple[Split, Split]]:
+    """The raw arrays, read once per file (a changed file is read again), and a key naming them.
+
+    Keras downloads are not kept here (Keras keeps the file); their key is ``None``.
+    """
+    key = None
+    if path is not None:
+        try:
+            stat = path.stat()
+            key = (str(path.resolve()), stat.st_size, stat.st_mtime_ns)
+        except OSError:
+            pass  # _read_npz says what is wrong
+    if key is None or key not in _RAW:
+        splits = _read_npz(path) if path is not None else _download()
+        _check(splits[0], "training")
+        _check(splits[1], "test")
+        for array in (*splits[0], *splits[1]):
+            array.flags.writeable = False
+        if key is None:
+            return None, splits
+        _RAW.clear()
+        _RAW[key] = splits
+    return key, _RAW[key]
+
+
+def _prepare(source: tuple | None, split: Split, size: int | None, layout: Layout, seed: int) -> Split:
     x, y = split
-    if size is not None:
-        idx = stratified_indices(y, size, seed=seed)
-        x, y = x[idx], y[idx]
-    # astype then divide in place: float32 all the way (uint8 / 255.0 would make float64).
-    images = x.astype(np.float32)
-    images /= 255.0
-    return images.reshape((len(images),) + _SHAPES[layout]), y.astype(np.int64)
+    idx = None if size is None else stratified_indices(y, size, seed=seed)
+    key = None if source is None else (source, len(x), size, seed if size is not None else None)
+    images = None if key is None else _IMAGES.get(key)
+    if images is None:
+        # astype then divide in place: float32 all the way (uint8 / 255.0 would make float64).
+        # (The array that owns the memory is kept: views handed out point at it, not at each other.)
+        images = (x if idx is None else x[idx]).astype(np.float32)
+        images /= 255.0
+        images.flags.writeable = False
+        if key is not None:
+            _IMAGES[key] = images
+    labels = (y if idx is None else y[idx]).astype(np.int64)
+    return images.reshape((len(images),) + _SHAPES[layout]), labels
 
 
 def load_mnist(
@@ -160,7 +201,9 @@ def load_mnist(
     Returns
     -------
     ((x_train, y_train), (x_test, y_test))
-        Images as float32 in [0, 1], labels as int64 in 0-9.
+        Images as float32 in [0, 1], labels as int64 in 0-9. The images are read-only and may be
+        shared with other calls (every layout is a view of the same flat array): ``x.copy()`` gives
+        an array of your own to change.
 
     Raises
     ------
@@ -179,7 +222,6 @@ def load_mnist(
         raise ValueError(f"layout must be one of {sorted(_SHAPES)}, got {layout!r}")
     if path is None and os.environ.get(MNIST_ENV):
         path = os.environ[MNIST_ENV]
-    train, test = _read_npz(Path(path).expanduser()) if path is not None else _download()
-    _check(train, "training")
-    _check(test, "test")
-    return _prepare(train, train_size, layout, seed), _prepare(test, test_size, layout, seed)
+    source, (train, test) = _read(Path(path).expanduser() if path is not None else None)
+    return (_prepare(source and source + ("train",), train, train_size, layout, seed),
+            _prepare(source and source + ("test",), test, test_size, layout, seed))

@@ -192,7 +192,7 @@ def load_judge(*, quick: bool | None = None) -> Judge:
     )
     settings["data"] = fingerprint(x_train, y_train)
 
-    def fit_judge() -> keras.Model:
+    def fit_judge() -> tuple[keras.Model, dict[str, np.ndarray]]:
         keras.utils.set_random_seed(settings["seed"])
         model = judge_network()
         steps = settings["epochs"] * -(-len(x_train) // settings["batch_size"])
@@ -204,9 +204,14 @@ def load_judge(*, quick: bool | None = None) -> Judge:
         )
         train(model, x_train, y_train, epochs=settings["epochs"],
               batch_size=settings["batch_size"], log_every=0)
-        return model
+        # Measured once and kept beside the model: loading it later costs no pass over the test set.
+        predictions = run_model(model, x_test, batch_size=500)[0]
+        return model, {"test_accuracy": np.array((predictions.argmax(axis=1) == y_test).mean())}
 
     trained = load_or_train("judge", settings, fit_judge)
-    predictions = run_model(trained.model, x_test, batch_size=1024)[0]
-    accuracy = float((predictions.argmax(axis=1) == y_test).mean())
+    if "test_accuracy" in trained.extras:
+        accuracy = float(trained.extras["test_accuracy"])
+    else:  # a judge cached before the accuracy was kept with it
+        predictions = run_model(trained.model, x_test, batch_size=500)[0]
+        accuracy = float((predictions.argmax(axis=1) == y_test).mean())
     return Judge(trained.model, accuracy, trained.from_cache)

@@ -211,7 +211,9 @@ def run_model(model: keras.Model, inputs: Any, *, batch_size: int = 1000) -> lis
         raise ValueError(f"inputs hold different numbers of examples: {[len(a) for a in arrays]}")
     parts: list[list[np.ndarray]] = []
     for start in range(0, n, batch_size):
-        batch = [a[start : start + batch_size] for a in arrays]
+        # A read-only batch (a view of load_mnist's shared images) is copied: PyTorch warns on it.
+        batch = [b if b.flags.writeable else b.copy()
+                 for b in (a[start : start + batch_size] for a in arrays)]
         out = model(batch if several else batch[0], training=False)
         outs = out if isinstance(out, (list, tuple)) else [out]
         parts.append([np.asarray(keras.ops.convert_to_numpy(o)) for o in outs])

@@ -30,6 +30,7 @@ from .training import run_model, train
 
 #: Training images used by :func:`trained_vae` in quick mode when no ``train_size`` is given.
 QUICK_TRAIN_SIZE = 6000
+FRAMES = 20  # snapshots of the followed codes during a training (plus one before it)
 
 
 @keras.saving.register_keras_serializable(package="ae_helpers")
@@ -338,8 +339,9 @@ def vae_settings(
     batch_size: int = 128,
     learning_rate: float = 1e-3,
     quick: bool | None = None,
+    follow: int = 0,
 ) -> dict[str, Any]:
-    """The cache settings of :func:`trained_vae` (everything that changes the trained model).
+    """The cache settings of :func:`trained_vae` (everything that changes what it returns).
 
     Examples
     --------
@@ -354,6 +356,8 @@ def vae_settings(
         raise ValueError(f"reconstruction must be one of {RECONSTRUCTIONS}, got {reconstruction!r}")
     if train_size is None and quick:
         train_size = QUICK_TRAIN_SIZE
+    if isinstance(follow, bool) or not isinstance(follow, int) or not 0 <= follow <= 10_000:
+        raise ValueError(f"follow must be an int from 0 to 10,000 (test images), got {follow!r}")
     return {
         "model": "dense_vae",
         "latent_dim": int(latent_dim),
@@ -366,6 +370,8 @@ def vae_settings(
         "schedule": "linear warm-up over 1 epoch (at most a quarter of the steps), cosine to 5%",
         "seed": int(seed),
         "train_size": train_size,
+        "follow": follow,
+        "frames": FRAMES if follow else 0,
     }
 
 
@@ -412,6 +418,7 @@ def trained_vae(
     learning_rate: float = 1e-3,
     quick: bool | None = None,
     log_every: int | None = 0,
+    follow: int = 0,
 ) -> Trained:
     """Load a dense VAE trained on MNIST from the cache, or train (and cache) it.
 
@@ -439,6 +446,13 @@ def trained_vae(
         Defaults to :func:`~ae_helpers.quick_mode`; only changes the default ``train_size``.
     log_every : int, optional
         Print a line every this many epochs while training (0: silent).
+    follow : int
+        Film the training: record the codes (means) of this many test images (a stratified subset)
+        before training and then every ``ceil(steps / FRAMES)`` steps and after the last (at most
+        :data:`FRAMES` more frames). They are kept in
+        the cache with the model, in ``extras``: ``"snapshots"`` (frames, follow, latent_dim),
+        ``"labels"`` (follow,) and ``"epochs"`` (frames,), the training done before each frame.
+        Costs well under a second; 0 (default) records nothing.
 
     Returns
     -------
@@ -454,19 +468,31 @@ def trained_vae(
     settings = vae_settings(
         latent_dim, epochs=epochs, beta=beta, reconstruction=reconstruction, train_size=train_size,
         seed=seed, hidden=hidden, batch_size=batch_size, learning_rate=learning_rate, quick=quick,
+        follow=follow,
     )
-    (x_train, _), _ = load_mnist(layout="flat", train_size=settings["train_size"], seed=seed)
-    settings["data"] = fingerprint(x_train)
+    (x_train, _), (x_test, y_test) = load_mnist(
+        layout="flat", train_size=settings["train_size"], test_size=follow or None, seed=seed
+    )
+    settings["data"] = fingerprint(x_train, x_test) if follow else fingerprint(x_train)
 
-    def fit_vae() -> VAE:
+    def fit_vae() -> VAE | tuple[VAE, dict[str, np.ndarray]]:
         keras.utils.set_random_seed(seed)
         per_epoch = -(-len(x_train) // batch_size)
         schedule = warmup_cosine(learning_rate, epochs * per_epoch, warmup=per_epoch)
         vae = dense_vae(latent_dim, hidden=hidden, beta=beta, reconstruction=reconstruction,
                         learning_rate=schedule, seed=seed)
+        if not follow:
+            train(vae, x_train, epochs=epochs, batch_size=batch_size, targets=False,
+                  log_every=log_every, seed=seed)
+            return vae
+        from .animations import LatentSnapshots
+
+        film = LatentSnapshots(lambda x: posterior(vae, x)[0], x_test,
+                               every=max(1, -(-epochs * per_epoch // FRAMES)))
         train(vae, x_train, epochs=epochs, batch_size=batch_size, targets=False,
-              log_every=log_every, seed=seed)
-        return vae
+              log_every=log_every, seed=seed, callbacks=[film])
+        return vae, {"snapshots": film.snapshots, "labels": y_test,
+                     "epochs": film.steps / per_epoch}
 
     return load_or_train("vae", settings, fit_vae)
 
