@@ -36,7 +36,7 @@ import keras  # noqa: E402
 import numpy as np  # noqa: E402
 
 from ae_helpers import load_mnist, set_seed  # noqa: E402
-from ae_helpers.training import ArrayBatches  # noqa: E402
+from ae_helpers.training import ArrayBatches, steps_per_epoch  # noqa: E402
 from ae_helpers.vae import VAE, dense_vae, negative_elbo, warmup_cosine  # noqa: E402
 
 BOOK_BATCH, BOOK_PEAK_RATE = 256, 8e-3  # chapter 4's full-mode settings
@@ -62,7 +62,7 @@ def keras_example_vae(latent_dim: int = 2) -> VAE:
 def run(name: str, vae: VAE, x: np.ndarray, x_test: np.ndarray, epochs: int, batch_size: int,
         stop_below: float | None = None) -> list[tuple[int, float, float]]:
     """Train epoch by epoch; return (epoch, cumulative training seconds, held-out -ELBO) rows."""
-    data = ArrayBatches(x, batch_size=batch_size, targets=False, seed=0)
+    data = ArrayBatches(x, batch_size=batch_size, targets=False, seed=0, drop_last=True)
     rows, clock = [], 0.0
     for epoch in range(1, epochs + 1):
         start = time.perf_counter()
@@ -100,7 +100,7 @@ def main() -> None:
 
     print(f"book VAE (dense), up to {book_epochs} epochs")
     set_seed(0)
-    per_epoch = -(-len(flat) // BOOK_BATCH)
+    per_epoch = steps_per_epoch(len(flat), BOOK_BATCH)
     schedule = warmup_cosine(BOOK_PEAK_RATE, book_epochs * per_epoch, warmup=per_epoch)
     book = run("book VAE", dense_vae(2, learning_rate=schedule, seed=0), flat, flat_test, book_epochs,
                batch_size=BOOK_BATCH)

@@ -103,3 +103,28 @@ def test_run_model_takes_several_inputs_and_refuses_ragged_ones():
         run_model(model, [np.ones((5, 2), "float32"), np.zeros((4, 3), "float32")])
     with pytest.raises(ValueError, match="batch_size"):
         run_model(model, np.ones((5, 2), "float32"), batch_size=0)
+
+
+def test_training_drops_the_partial_last_batch_but_never_everything():
+    x = np.zeros((10, 4), dtype="float32")
+    assert len(ArrayBatches(x, batch_size=4, drop_last=True)) == 2
+    assert len(ArrayBatches(x, batch_size=4)) == 3
+    assert len(ArrayBatches(x, batch_size=16, drop_last=True)) == 1  # fewer than one batch: all
+    assert ArrayBatches(x, batch_size=16, drop_last=True)[0][0].shape == (10, 4)
+
+
+def test_training_traces_the_step_once():
+    import keras
+
+    model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(4)])
+    model.compile(optimizer="adam", loss="mse")
+    shapes = []
+
+    class Spy(keras.callbacks.Callback):
+        def on_train_batch_begin(self, batch, logs=None):
+            shapes.append(batch)
+
+    x = np.random.default_rng(0).random((70, 4)).astype("float32")
+    history = train(model, x, epochs=2, batch_size=32, log_every=0, callbacks=[Spy()])
+    assert shapes == [0, 1, 0, 1]  # 70 examples: two full batches an epoch, the last 6 left out
+    assert len(history.history["loss"]) == 2

@@ -31,7 +31,7 @@ from .images import as_images
 from .latent import sample_normal
 from .losses import RECONSTRUCTIONS
 from .models import _check_latent
-from .training import ArrayBatches, ShortLog, run_model
+from .training import ArrayBatches, ShortLog, run_model, steps_per_epoch
 from .vae import QUICK_TRAIN_SIZE, VAE
 
 N_CLASSES = 10
@@ -352,12 +352,12 @@ def trained_cvae(
 
     def fit_cvae() -> ConditionalVAE:
         keras.utils.set_random_seed(seed)
-        steps = epochs * -(-len(x_train) // batch_size)
+        steps = epochs * steps_per_epoch(len(x_train), batch_size)
         schedule = keras.optimizers.schedules.CosineDecay(learning_rate, steps, alpha=0.05)
         cvae = dense_cvae(latent_dim, hidden=hidden, beta=beta, reconstruction=reconstruction,
                           learning_rate=schedule, seed=seed)
         every = max(1, epochs // 5) if log_every is None else log_every
-        cvae.fit(LabelledBatches(x_train, y_train, batch_size=batch_size, seed=seed),
+        cvae.fit(LabelledBatches(x_train, y_train, batch_size=batch_size, seed=seed, drop_last=True),
                  epochs=epochs, verbose=0, callbacks=[ShortLog(every)] if every else [])
         return cvae
 

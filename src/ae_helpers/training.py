@@ -17,6 +17,20 @@ import keras
 import numpy as np
 
 
+def steps_per_epoch(n: int, batch_size: int) -> int:
+    """Gradient steps in one pass over ``n`` examples when a last, partial batch is dropped.
+
+    Training drops it (a reshuffled epoch uses the skipped examples next time): a batch of another
+    size makes TensorFlow trace the training step a second time, about a second per model.
+
+    Examples
+    --------
+    >>> steps_per_epoch(60_000, 256), steps_per_epoch(100, 256)
+    (234, 1)
+    """
+    return max(1, n // batch_size)
+
+
 class ArrayBatches(keras.utils.PyDataset):
     """Batches of in-memory arrays, shuffled each epoch, one batch copied at a time.
 
@@ -36,6 +50,9 @@ class ArrayBatches(keras.utils.PyDataset):
     targets : bool
         With ``y=None``: yield ``(x, x)`` if True, else ``x`` alone (a model with its own loss,
         such as the VAE).
+    drop_last : bool
+        Leave out the last batch when it would be smaller than ``batch_size`` (and ``x`` holds at
+        least one full batch); see :func:`steps_per_epoch`.
 
     Examples
     --------
@@ -54,6 +71,7 @@ class ArrayBatches(keras.utils.PyDataset):
         shuffle: bool = True,
         seed: int = 0,
         targets: bool = True,
+        drop_last: bool = False,
     ) -> None:
         super().__init__()
         if not isinstance(x, np.ndarray) or x.ndim < 2 or len(x) == 0:
@@ -66,11 +84,13 @@ class ArrayBatches(keras.utils.PyDataset):
         if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
             raise ValueError(f"batch_size must be a positive int, got {batch_size!r}")
         self.x, self.y, self.batch_size = x, y, batch_size
-        self.shuffle, self.targets = shuffle, targets
+        self.shuffle, self.targets, self.drop_last = shuffle, targets, drop_last
         self._rng = np.random.default_rng(seed)
         self._order = self._rng.permutation(len(x)) if shuffle else np.arange(len(x))
 
     def __len__(self) -> int:
+        if self.drop_last:
+            return steps_per_epoch(len(self.x), self.batch_size)
         return math.ceil(len(self.x) / self.batch_size)
 
     def __getitem__(self, index: int) -> Any:
@@ -163,7 +183,7 @@ def train(
     """
     if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1:
         raise ValueError(f"epochs must be a positive int, got {epochs!r}")
-    data = ArrayBatches(x, y, batch_size=batch_size, seed=seed, targets=targets)
+    data = ArrayBatches(x, y, batch_size=batch_size, seed=seed, targets=targets, drop_last=True)
     val = None
     if validation is not None:
         vx, vy = validation if isinstance(validation, tuple) else (validation, None)

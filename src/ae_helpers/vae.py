@@ -26,7 +26,7 @@ from .images import as_images
 from .latent import sample_normal
 from .losses import RECONSTRUCTIONS, kl_divergence, reconstruction_loss
 from .models import _check_latent, dense_decoder
-from .training import run_model, train
+from .training import run_model, steps_per_epoch, train
 
 #: Training images used by :func:`trained_vae` in quick mode when no ``train_size`` is given.
 QUICK_TRAIN_SIZE = 6000
@@ -477,7 +477,7 @@ def trained_vae(
 
     def fit_vae() -> VAE | tuple[VAE, dict[str, np.ndarray]]:
         keras.utils.set_random_seed(seed)
-        per_epoch = -(-len(x_train) // batch_size)
+        per_epoch = steps_per_epoch(len(x_train), batch_size)
         schedule = warmup_cosine(learning_rate, epochs * per_epoch, warmup=per_epoch)
         vae = dense_vae(latent_dim, hidden=hidden, beta=beta, reconstruction=reconstruction,
                         learning_rate=schedule, seed=seed)
