@@ -30,8 +30,8 @@ ROOT = Path(__file__).resolve().parents[1]
 PROBE = "import resource\nprint('PEAK_RSS_KB', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
 
 
-def run_notebook(path: Path, *, quick: bool, cache: Path) -> tuple[float, float]:
-    """Execute one notebook; return (seconds, peak kernel RSS in MB)."""
+def run_notebook(path: Path, *, quick: bool, cache: Path, save: Path | None = None) -> tuple[float, float]:
+    """Execute one notebook; return (seconds, peak kernel RSS in MB); keep the result in ``save``."""
     nb = nbformat.read(path, as_version=4)
     nb.cells.append(nbformat.v4.new_code_cell(PROBE))
     env_backup = dict(os.environ)
@@ -49,6 +49,9 @@ def run_notebook(path: Path, *, quick: bool, cache: Path) -> tuple[float, float]
         os.environ.clear()
         os.environ.update(env_backup)
     text = "".join(o.get("text", "") for o in nb.cells[-1].outputs)
+    if save is not None:
+        save.mkdir(parents=True, exist_ok=True)
+        nbformat.write(nb, save / path.name)
     peak_kb = float(text.split("PEAK_RSS_KB")[1].split()[0])
     return seconds, peak_kb / 1024
 
@@ -58,6 +61,7 @@ def main() -> None:
     parser.add_argument("--mode", choices=["full", "quick", "both"], default="both")
     parser.add_argument("--chapters", nargs="*", help="chapter numbers such as 00 03 (default: all)")
     parser.add_argument("--skip-cold", action="store_true", help="only the in-order book run")
+    parser.add_argument("--save", type=Path, help="keep the executed notebooks of the in-order run here")
     args = parser.parse_args()
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     if not os.environ.get("AE_HELPERS_MNIST") and (ROOT.parent / "shared/data/mnist.npz").exists():
@@ -78,7 +82,8 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as cache:
             total = 0.0
             for nb in notebooks:
-                seconds, mb = run_notebook(nb, quick=quick, cache=Path(cache))
+                seconds, mb = run_notebook(nb, quick=quick, cache=Path(cache),
+                                           save=args.save and args.save / mode)
                 total += seconds
                 rows.append((mode, "book", nb.stem, seconds, mb))
                 print(f"  {mode:5} book  {nb.stem:28} {seconds:7.1f} s {mb:7.0f} MB", flush=True)

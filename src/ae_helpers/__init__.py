@@ -13,7 +13,7 @@ The most used names are importable from the package itself; everything else from
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 from .cache import Trained, load_or_train
 from .conditional import ConditionalVAE, trained_cvae

@@ -249,11 +249,22 @@ def nearest_neighbour_rmse(
     [0.0, 0.0, 0.0]
     """
     s = as_images(samples, name="samples", layout="flat").astype(np.float64)
-    r = as_images(reference, name="reference", layout="flat").astype(np.float64)
-    r_sq = (r * r).sum(axis=1)
-    out = np.empty(len(s))
-    for start in range(0, len(s), batch_size):
-        chunk = s[start:start + batch_size]
-        d2 = (chunk * chunk).sum(axis=1)[:, None] - 2.0 * chunk @ r.T + r_sq[None, :]
-        out[start:start + batch_size] = np.sqrt(np.maximum(d2.min(axis=1), 0.0) / s.shape[1])
+    r = as_images(reference, name="reference", layout="flat")
+    s_sq = (s * s).sum(axis=1)
+    best = np.full(len(s), np.inf)
+    # Float64 (a copy must come out at exactly 0), a block of the reference at a time: the whole
+    # training set in float64 with a (500, 60000) distance matrix beside it took over 1 GB.
+    step = 5000
+    for r_start in range(0, len(r), step):
+        block = r[r_start:r_start + step].astype(np.float64)
+        b_sq = (block * block).sum(axis=1)
+        for start in range(0, len(s), batch_size):
+            chunk = s[start:start + batch_size]
+            d2 = chunk @ block.T
+            d2 *= -2.0
+            d2 += s_sq[start:start + batch_size, None]
+            d2 += b_sq[None, :]
+            np.minimum(best[start:start + batch_size], d2.min(axis=1),
+                       out=best[start:start + batch_size])
+    out = np.sqrt(np.maximum(best, 0.0) / s.shape[1])
     return np.where(out < 1e-6, 0.0, out)
