@@ -52,7 +52,7 @@ class ArrayBatches(keras.utils.PyDataset):
         such as the VAE).
     drop_last : bool
         Leave out the last batch when it would be smaller than ``batch_size`` (and ``x`` holds at
-        least one full batch); see :func:`steps_per_epoch`.
+        least one full batch); see :func:`~ae_helpers.training.steps_per_epoch`.
 
     Examples
     --------

@@ -449,7 +449,7 @@ def trained_vae(
     follow : int
         Film the training: record the codes (means) of this many test images (a stratified subset)
         before training and then every ``ceil(steps / FRAMES)`` steps and after the last (at most
-        :data:`FRAMES` more frames). They are kept in
+        ``FRAMES`` (20) more frames). They are kept in
         the cache with the model, in ``extras``: ``"snapshots"`` (frames, follow, latent_dim),
         ``"labels"`` (follow,) and ``"epochs"`` (frames,), the training done before each frame.
         Costs well under a second; 0 (default) records nothing.
