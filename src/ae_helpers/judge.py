@@ -152,6 +152,18 @@ class Judge:
         )
 
 
+def accuracy_on(model: keras.Model, images: np.ndarray, labels: np.ndarray) -> float:
+    """The share of ``images`` whose most probable digit under ``model`` is their label.
+
+    Examples
+    --------
+    >>> accuracy_on(judge_network(), np.zeros((4, 28, 28, 1), "float32"), np.zeros(4, int)) in (0.0, 1.0)
+    True
+    """
+    probabilities = run_model(model, images, batch_size=500)[0]
+    return float((probabilities.argmax(axis=1) == np.asarray(labels)).mean())
+
+
 def judge_settings(quick: bool) -> dict:
     """The training settings of the judge in quick or full mode.
 
@@ -210,13 +222,11 @@ def load_judge(*, quick: bool | None = None) -> Judge:
         train(model, x_train, y_train, epochs=settings["epochs"],
               batch_size=settings["batch_size"], log_every=0)
         # Measured once and kept beside the model: loading it later costs no pass over the test set.
-        predictions = run_model(model, x_test, batch_size=500)[0]
-        return model, {"test_accuracy": np.array((predictions.argmax(axis=1) == y_test).mean())}
+        return model, {"test_accuracy": np.array(accuracy_on(model, x_test, y_test))}
 
     trained = load_or_train("judge", settings, fit_judge)
     if "test_accuracy" in trained.extras:
         accuracy = float(trained.extras["test_accuracy"])
     else:  # a judge cached before the accuracy was kept with it
-        predictions = run_model(trained.model, x_test, batch_size=500)[0]
-        accuracy = float((predictions.argmax(axis=1) == y_test).mean())
+        accuracy = accuracy_on(trained.model, x_test, y_test)
     return Judge(trained.model, accuracy, trained.from_cache)

@@ -481,16 +481,16 @@ def trained_vae(
         schedule = warmup_cosine(learning_rate, epochs * per_epoch, warmup=per_epoch)
         vae = dense_vae(latent_dim, hidden=hidden, beta=beta, reconstruction=reconstruction,
                         learning_rate=schedule, seed=seed)
-        if not follow:
-            train(vae, x_train, epochs=epochs, batch_size=batch_size, targets=False,
-                  log_every=log_every, seed=seed)
-            return vae
-        from .animations import LatentSnapshots
+        film = None
+        if follow:
+            from .animations import LatentSnapshots
 
-        film = LatentSnapshots(lambda x: posterior(vae, x)[0], x_test,
-                               every=max(1, -(-epochs * per_epoch // FRAMES)))
+            film = LatentSnapshots(lambda x: posterior(vae, x)[0], x_test,
+                                   every=max(1, -(-epochs * per_epoch // FRAMES)))
         train(vae, x_train, epochs=epochs, batch_size=batch_size, targets=False,
-              log_every=log_every, seed=seed, callbacks=[film])
+              log_every=log_every, seed=seed, callbacks=[film] if film else None)
+        if film is None:
+            return vae
         return vae, {"snapshots": film.snapshots, "labels": y_test,
                      "epochs": film.steps / per_epoch}
 
