@@ -124,7 +124,7 @@ def latent_filling_animation(
     for r in (1, 2):
         ax.add_patch(plt.Circle((0, 0), r, fill=False, ls="--", color="0.4", lw=0.8))
     ax.set(xlim=(-limit, limit), ylim=(-limit, limit), xlabel="$z_1$", ylabel="$z_2$", aspect="equal")
-    heading = ax.set_title(title, fontsize=9)
+    heading = ax.set_title(f"{title}\nbefore training", fontsize=9)  # two lines, as every frame
     fig.tight_layout()
 
     def draw(frame: int):
