@@ -202,7 +202,7 @@ def load_mnist(
     -------
     ((x_train, y_train), (x_test, y_test))
         Images as float32 in [0, 1], labels as int64 in 0-9. The images are read-only and may be
-        shared with other calls (every layout is a view of the same flat array): ``x.copy()`` gives
+        shared with other calls (every layout is a view of the same array): ``x.copy()`` gives
         an array of your own to change.
 
     Raises
