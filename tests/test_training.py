@@ -48,6 +48,7 @@ def test_unshuffled_batches_keep_the_order():
     ({"x": [[1.0]]}, "NumPy array"),
     ({"x": np.zeros((3, 2)), "y": np.zeros(2)}, "3 examples but y has 2"),
     ({"x": np.zeros((3, 2)), "batch_size": 0}, "batch_size"),
+    ({"x": np.zeros((3, 2)), "workers": 0}, "workers"),
 ])
 def test_bad_batches(kwargs, match):
     with pytest.raises(ValueError, match=match):
@@ -128,3 +129,49 @@ def test_training_traces_the_step_once():
     history = train(model, x, epochs=2, batch_size=32, log_every=0, callbacks=[Spy()])
     assert shapes == [0, 1, 0, 1]  # 70 examples: two full batches an epoch, the last 6 left out
     assert len(history.history["loss"]) == 2
+
+
+def test_training_builds_the_optimizer_first_and_learns_the_same():
+    import keras
+
+    def fitted(prebuild: bool) -> list[np.ndarray]:
+        keras.utils.set_random_seed(0)
+        model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(8, activation="relu"),
+                                  keras.layers.Dense(4)])
+        model.compile(optimizer="adam", loss="mse")
+        x = np.random.default_rng(1).random((64, 4)).astype("float32")
+        if prebuild:
+            train(model, x, epochs=2, batch_size=16, log_every=0)
+        else:  # what train() does, minus building the optimizer up front
+            model.fit(ArrayBatches(x, batch_size=16, drop_last=True), epochs=2, verbose=0)
+        assert model.optimizer.built and int(model.optimizer.iterations) == 8
+        return model.get_weights()
+
+    for ours, plain in zip(fitted(True), fitted(False)):
+        np.testing.assert_allclose(ours, plain, rtol=1e-6, atol=1e-7)
+
+
+def test_training_leaves_an_unbuilt_model_to_keras():
+    import keras
+
+    model = keras.Sequential([keras.layers.Dense(3)])  # no Input: no weights until it sees data
+    model.compile(optimizer="adam", loss="mse")
+    train(model, np.ones((8, 3), "float32"), epochs=1, batch_size=4, log_every=0)
+    assert model.built and model.optimizer.built
+
+
+def test_threaded_batches_train_the_same_weights_as_keras_default_pipeline():
+    import keras
+
+    x = np.random.default_rng(2).random((96, 6)).astype("float32")
+    weights = {}
+    for workers in (1, 2):
+        keras.utils.set_random_seed(0)
+        model = keras.Sequential([keras.Input((6,)), keras.layers.Dense(3), keras.layers.Dense(6)])
+        model.compile(optimizer="adam", loss="mse")
+        data = ArrayBatches(x, batch_size=16, seed=3, drop_last=True, workers=workers)
+        assert data.workers == workers
+        model.fit(data, epochs=3, verbose=0)
+        weights[workers] = model.get_weights()
+    for one, two in zip(weights[1], weights[2]):
+        np.testing.assert_array_equal(one, two)

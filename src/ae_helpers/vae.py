@@ -135,6 +135,9 @@ class VAE(keras.Model):
         self.sampling = Sampling(seed=self.seed, name="sampling")
         self.reconstruction_tracker = keras.metrics.Mean(name="reconstruction")
         self.kl_tracker = keras.metrics.Mean(name="kl")
+        # Built from the start: the encoder and decoder hold every weight and are built models, so
+        # the training helpers can create the optimizer's state before the first step.
+        self.built = True
 
     @staticmethod
     def _check_halves(encoder: keras.Model, decoder: keras.Model) -> None:
