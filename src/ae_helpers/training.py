@@ -57,8 +57,8 @@ class ArrayBatches(keras.utils.PyDataset):
         Threads that slice the next batches while the model trains on the current one. The default,
         2, hands the batches to Keras's own queue; with 1, Keras puts them into an auto-tuned
         ``tf.data`` pipeline on TensorFlow, and replacing that pipeline at the end of every epoch
-        stalled training for up to a few seconds each time (measured on two CPU cores; the batches
-        and the trained weights are the same either way).
+        stalled training for up to a few seconds each time (measured on two CPU cores; on
+        TensorFlow the batches and the trained weights are the same either way).
 
     Examples
     --------
