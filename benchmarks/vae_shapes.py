@@ -13,8 +13,8 @@ nats, two draws of z for each of the 10,000 test images. Only the training count
 A shape is the encoder's hidden widths (the decoder mirrors them) and the number of epochs.
 
 The chapter's choice (issue #5: the chapter in under 90 s, the VAE at most 144 nats): chapter 1's
-(512, 256) network needs 10 epochs (about 40 s on two cores) for 142.8-143.1 nats over three seeds;
-the deeper, narrower (256, 128, 64, 32) reaches 141.7-143.2 nats in 8 epochs, about 22 s.
+(512, 256) network needs 10 epochs (37-42 s on two cores) for 142.8-143.1 nats over three seeds;
+the deeper, narrower (256, 128, 64, 32) reaches 141.7-143.0 nats in 8 epochs, about 21 s.
 """
 
 from __future__ import annotations
