@@ -209,8 +209,8 @@ def _build_optimizer(model: keras.Model) -> None:
     """Create the optimizer's state (Adam's moments) before ``fit``, if the model has its weights.
 
     TensorFlow otherwise creates it while tracing the training step, and a step that creates
-    variables is traced twice: about half a second more for every model trained. The training is
-    the same either way.
+    variables is traced twice: half a second to a second more for every model trained. The
+    training is the same either way.
     """
     optimizer = getattr(model, "optimizer", None)
     if optimizer is not None and not optimizer.built and model.built and model.trainable_variables:
