@@ -31,7 +31,7 @@ from .images import as_images
 from .latent import sample_normal
 from .losses import RECONSTRUCTIONS
 from .models import _check_latent
-from .training import ArrayBatches, ShortLog, _build_optimizer, run_model, steps_per_epoch
+from .training import ArrayBatches, run_model, steps_per_epoch, train
 from .vae import QUICK_TRAIN_SIZE, VAE
 
 N_CLASSES = 10
@@ -356,10 +356,8 @@ def trained_cvae(
         schedule = keras.optimizers.schedules.CosineDecay(learning_rate, steps, alpha=0.05)
         cvae = dense_cvae(latent_dim, hidden=hidden, beta=beta, reconstruction=reconstruction,
                           learning_rate=schedule, seed=seed)
-        every = max(1, epochs // 5) if log_every is None else log_every
-        _build_optimizer(cvae)
-        cvae.fit(LabelledBatches(x_train, y_train, batch_size=batch_size, seed=seed, drop_last=True),
-                 epochs=epochs, verbose=0, callbacks=[ShortLog(every)] if every else [])
+        train(cvae, x_train, y_train, epochs=epochs, batch_size=batch_size, log_every=log_every,
+              seed=seed, batches=LabelledBatches)
         return cvae
 
     return load_or_train("cvae", settings, fit_cvae)

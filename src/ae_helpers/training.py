@@ -152,6 +152,7 @@ def train(
     log_every: int | None = None,
     seed: int = 0,
     callbacks: list[keras.callbacks.Callback] | None = None,
+    batches: type[ArrayBatches] = ArrayBatches,
 ) -> keras.callbacks.History:
     """Train a compiled model on in-memory arrays with a short log (no progress bars).
 
@@ -174,6 +175,9 @@ def train(
         Seed of the shuffling.
     callbacks : list of keras.callbacks.Callback, optional
         More callbacks for ``fit`` (e.g. :class:`ae_helpers.animations.LatentSnapshots`).
+    batches : type
+        :class:`ArrayBatches` or a subclass that packs ``x`` and ``y`` differently (e.g.
+        :class:`ae_helpers.conditional.LabelledBatches`, images and labels as one input).
 
     Returns
     -------
@@ -192,7 +196,7 @@ def train(
     """
     if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1:
         raise ValueError(f"epochs must be a positive int, got {epochs!r}")
-    data = ArrayBatches(x, y, batch_size=batch_size, seed=seed, targets=targets, drop_last=True)
+    data = batches(x, y, batch_size=batch_size, seed=seed, targets=targets, drop_last=True)
     val = None
     if validation is not None:
         vx, vy = validation if isinstance(validation, tuple) else (validation, None)
