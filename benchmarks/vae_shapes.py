@@ -6,7 +6,7 @@ Usage (after ``bash scripts/test.sh`` or ``bash scripts/book.sh`` has set up ``.
     .venv/bin/python benchmarks/vae_shapes.py --seeds 0 1 2    # several seeds (about 4 min each)
     .venv/bin/python benchmarks/vae_shapes.py --shape 256,128,64:12 --shape 512,256:10
 
-Every run is ``ae_helpers.vae.trained_vae`` with chapter 4's full-mode recipe (all 60,000 training
+Every run is ``ae_helpers.training.trained_vae`` with chapter 4's full-mode recipe (all 60,000 training
 images, batches of 256, Adam rising to 8e-3 over one epoch and decaying along a cosine), trained
 afresh in a throw-away model cache; the held-out negative ELBO is chapter 4's: summed BCE + KL, in
 nats, two draws of z for each of the 10,000 test images. Only the training counts on the clock.
@@ -54,7 +54,9 @@ def main() -> None:
         import keras
 
         from ae_helpers import load_mnist
-        from ae_helpers.vae import dense_vae, elbo_terms, trained_vae
+        from ae_helpers.measure import elbo_terms
+        from ae_helpers.models import dense_vae
+        from ae_helpers.training import trained_vae
 
         _, (x_test, _) = load_mnist(layout="flat")
         rows = []

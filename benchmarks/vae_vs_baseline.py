@@ -12,7 +12,7 @@ measured on the 10,000 test images after every epoch. Only training time counts 
 
 * Baseline: the Keras example's architecture (conv 32 and 64 filters with stride 2, dense 16; mirrored
   transposed convolutions), constant learning rate 1e-3.
-* The book's VAE: ``ae_helpers.vae.dense_vae`` with chapter 4's network (dense 256-128-64-32) and
+* The book's VAE: ``ae_helpers.models.dense_vae`` with chapter 4's network (dense 256-128-64-32) and
   recipe: batch 256, Adam rising to 8e-3 over one epoch then decaying along a cosine
   (``warmup_cosine``), 8 epochs.
 
@@ -37,8 +37,9 @@ import keras  # noqa: E402
 import numpy as np  # noqa: E402
 
 from ae_helpers import load_mnist, set_seed  # noqa: E402
-from ae_helpers.training import ArrayBatches, steps_per_epoch  # noqa: E402
-from ae_helpers.vae import VAE, dense_vae, negative_elbo, warmup_cosine  # noqa: E402
+from ae_helpers.measure import negative_elbo
+from ae_helpers.models import VAE, dense_vae
+from ae_helpers.training import ArrayBatches, steps_per_epoch, warmup_cosine
 
 BOOK_HIDDEN, BOOK_BATCH, BOOK_PEAK_RATE, BOOK_EPOCHS = (256, 128, 64, 32), 256, 8e-3, 8  # chapter 4
 REFERENCE = 147.0  # nats: issue #6's figure for the Keras example's loss after 30 epochs

@@ -21,9 +21,9 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
 from ae_helpers import load_mnist  # noqa: E402
-from ae_helpers.latent import decode, sample_normal  # noqa: E402
-from ae_helpers.plots import mosaic  # noqa: E402
-from ae_helpers.vae import posterior, trained_vae  # noqa: E402
+from ae_helpers.latent import decode, posterior, sample_normal
+from ae_helpers.training import trained_vae
+from ae_helpers.viz import mosaic
 
 
 def main() -> None:

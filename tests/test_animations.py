@@ -6,11 +6,9 @@ import keras
 import numpy as np
 import pytest
 
-from ae_helpers.animations import (
-    LatentSnapshots, latent_filling_animation, latent_walk_animation, to_html,
-)
-from ae_helpers.models import dense_autoencoder, dense_decoder, encoder_of
-from ae_helpers.training import run_model
+from ae_helpers.models import dense_autoencoder, dense_decoder, encoder_of, run_model
+from ae_helpers.training import LatentSnapshots
+from ae_helpers.viz import latent_filling_animation, latent_walk_animation, to_html
 
 
 def test_snapshots_follow_training():
@@ -81,7 +79,7 @@ def test_filling_animation_captions_follow_the_epochs():
 
 
 def test_trained_vae_films_its_training_and_caches_the_film(isolated_cache, mnist_path):
-    from ae_helpers.vae import FRAMES, trained_vae
+    from ae_helpers.training import FRAMES, trained_vae
 
     first = trained_vae(2, epochs=2, train_size=640, batch_size=16, hidden=(32,), follow=50)
     snaps, labels, epochs = (first.extras[k] for k in ("snapshots", "labels", "epochs"))

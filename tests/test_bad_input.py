@@ -12,12 +12,18 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from ae_helpers import baselines, latent, losses, metrics, plots, sharpness
-from ae_helpers.explorer import latent_explorer
-from ae_helpers.images import as_images
-from ae_helpers.models import dense_autoencoder, dense_decoder, dense_encoder
+from ae_helpers import latent, measure, models, viz
+from ae_helpers._checks import as_images
+from ae_helpers.models import (
+    VAE,
+    dense_autoencoder,
+    dense_decoder,
+    dense_encoder,
+    dense_vae,
+    dense_vae_encoder,
+)
 from ae_helpers.training import ArrayBatches, train
-from ae_helpers.vae import VAE, dense_vae, dense_vae_encoder
+from ae_helpers.viz import latent_explorer
 
 GOOD = np.full((4, 784), 0.5, dtype="float32")
 BAD_IMAGES = {
@@ -34,15 +40,15 @@ BAD_IMAGES = {
 # Helpers that take a batch of images, each called with the bad batch in the images argument.
 IMAGE_HELPERS = {
     "as_images": lambda x: as_images(x),
-    "plots.mosaic": lambda x: plots.mosaic(x),
-    "plots.image_grid": lambda x: plots.image_grid(x),
-    "metrics.per_image_error (originals)": lambda x: metrics.per_image_error(x, GOOD),
-    "metrics.per_image_error (reconstructions)": lambda x: metrics.per_image_error(GOOD, x),
-    "metrics.neighbour_correlation": lambda x: metrics.neighbour_correlation(x),
-    "metrics.isolated_ink_share": lambda x: metrics.isolated_ink_share(x),
-    "baselines.fit_pca": lambda x: baselines.fit_pca(x, 2),
-    "sharpness.rms_gradient": lambda x: sharpness.rms_gradient(x),
-    "sharpness.grey_share": lambda x: sharpness.grey_share(x),
+    "viz.mosaic": lambda x: viz.mosaic(x),
+    "viz.image_grid": lambda x: viz.image_grid(x),
+    "measure.per_image_error (originals)": lambda x: measure.per_image_error(x, GOOD),
+    "measure.per_image_error (reconstructions)": lambda x: measure.per_image_error(GOOD, x),
+    "measure.neighbour_correlation": lambda x: measure.neighbour_correlation(x),
+    "measure.isolated_ink_share": lambda x: measure.isolated_ink_share(x),
+    "models.fit_pca": lambda x: models.fit_pca(x, 2),
+    "measure.rms_gradient": lambda x: measure.rms_gradient(x),
+    "measure.grey_share": lambda x: measure.grey_share(x),
 }
 
 CASES = [
@@ -72,7 +78,7 @@ def decoder2():
 
 OTHER = [
     ("flat vs image layout mismatch in metrics",
-     lambda: metrics.per_image_error(GOOD, GOOD[:3]), ValueError, ""),
+     lambda: measure.per_image_error(GOOD, GOOD[:3]), ValueError, ""),
     ("latent grid of a 16-D decoder",
      lambda d16, d2: latent.latent_grid(d16), ValueError, "2"),
     ("latent explorer of a 16-D decoder",
@@ -95,11 +101,11 @@ OTHER = [
     ("VAE whose halves do not fit",
      lambda d16, d2: VAE(dense_vae_encoder(3, hidden=(8,)), d2), ValueError, "3-D"),
     ("KL of mean and log-variance of different shapes",
-     lambda d16, d2: losses.kl_divergence(np.zeros((2, 2)), np.zeros((2, 3))), ValueError, ""),
+     lambda d16, d2: models.kl_divergence(np.zeros((2, 2)), np.zeros((2, 3))), ValueError, ""),
     ("reconstruction loss of different shapes",
-     lambda d16, d2: losses.bce_reconstruction(np.zeros((2, 784)), np.zeros((2, 783))), ValueError, ""),
+     lambda d16, d2: models.bce_reconstruction(np.zeros((2, 784)), np.zeros((2, 783))), ValueError, ""),
     ("Monte-Carlo KL with no samples",
-     lambda d16, d2: losses.kl_divergence_mc(np.zeros((1, 2)), np.zeros((1, 2)), n_samples=0),
+     lambda d16, d2: models.kl_divergence_mc(np.zeros((1, 2)), np.zeros((1, 2)), n_samples=0),
      ValueError, ""),
     ("batches of an empty array", lambda d16, d2: ArrayBatches(np.zeros((0, 784))), ValueError, "non-empty"),
     ("batches with too few labels",
@@ -107,8 +113,8 @@ OTHER = [
     ("training for zero epochs",
      lambda d16, d2: train(dense_autoencoder(2, hidden=(8,)), GOOD, epochs=0), ValueError, "epochs"),
     ("pixel model with labels of the wrong length",
-     lambda d16, d2: baselines.fit_pixel_model(GOOD, np.zeros(3, int)), ValueError, ""),
-    ("uniform pixels of a negative count", lambda d16, d2: baselines.uniform_pixels(-1), ValueError, ""),
+     lambda d16, d2: models.fit_pixel_model(GOOD, np.zeros(3, int)), ValueError, ""),
+    ("uniform pixels of a negative count", lambda d16, d2: models.uniform_pixels(-1), ValueError, ""),
 ]
 
 

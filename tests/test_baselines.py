@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from ae_helpers.baselines import PCABaseline, fit_pca, fit_pixel_model, uniform_pixels
-from ae_helpers.metrics import mean_error, neighbour_correlation
+from ae_helpers.measure import mean_error, neighbour_correlation
+from ae_helpers.models import PCABaseline, fit_pca, fit_pixel_model, uniform_pixels
 
 
 @pytest.fixture

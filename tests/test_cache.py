@@ -9,8 +9,10 @@ import keras
 import numpy as np
 import pytest
 
-from ae_helpers import cache
-from ae_helpers.cache import entry_paths, fingerprint, load_or_train
+from ae_helpers.training import _cache as cache
+from ae_helpers.training import fingerprint, load_or_train
+
+entry_paths = cache.entry_paths
 
 
 def _tiny_trainer(calls: list, units: int = 2):

@@ -6,20 +6,21 @@ import keras
 import numpy as np
 import pytest
 
-from ae_helpers.conditional import (
+from ae_helpers.latent import (
+    conditional_reconstruct,
+    conditioned_samples,
+    requested_labels,
+)
+from ae_helpers.measure import conditional_scores
+from ae_helpers.models import (
     ConditionalVAE,
-    LabelledBatches,
+    bce_reconstruction,
     conditional_decoder,
     conditional_encoder,
-    conditional_reconstruct,
-    conditional_scores,
-    conditioned_samples,
-    cvae_settings,
     dense_cvae,
-    requested_labels,
-    trained_cvae,
+    kl_divergence,
 )
-from ae_helpers.losses import bce_reconstruction, kl_divergence
+from ae_helpers.training import CVAERecipe, LabelledBatches, trained_cvae
 
 
 @pytest.fixture
@@ -105,25 +106,33 @@ def test_trained_cvae_is_cached_and_settings_cover_what_changes_it(isolated_cach
     assert again.from_cache and again.history == first.history
     other = trained_cvae(2, epochs=2, train_size=100, hidden=(8,), beta=2.0, quick=False)
     assert not other.from_cache and other.model.beta == 2.0
-    base = cvae_settings(2, epochs=2, quick=False)
+    base = CVAERecipe(latent_dim=2, epochs=2).settings()
     for change in ({"beta": 2.0}, {"latent_dim": 3}, {"hidden": (8,)}, {"seed": 1},
-                   {"train_size": 50}, {"reconstruction": "mse"}, {"learning_rate": 0.01}):
-        kwargs = {"latent_dim": 2, "epochs": 2, "quick": False, **change}
-        assert cvae_settings(**kwargs) != base, change
+                   {"train_size": 50}, {"reconstruction": "mse"}, {"learning_rate": 0.01},
+                   {"warmup_epochs": 1}):
+        assert CVAERecipe(**{"latent_dim": 2, "epochs": 2, **change}).settings() != base, change
 
 
-def test_quick_mode_shrinks_the_default_training_set():
-    assert cvae_settings(2, epochs=1, quick=True)["train_size"] == 6000
-    assert cvae_settings(2, epochs=1, quick=False)["train_size"] is None
-    assert cvae_settings(2, epochs=1, train_size=300, quick=True)["train_size"] == 300
+def test_quick_mode_shrinks_the_training_set():
+    assert CVAERecipe(epochs=1).quick().train_size == 6000
+    assert CVAERecipe(epochs=1).train_size is None
+    assert CVAERecipe(epochs=1, train_size=300).quick().train_size == 300
 
 
-@pytest.mark.parametrize("kwargs", [{"epochs": 0}, {"epochs": 1, "beta": -1.0},
-                                    {"epochs": 1, "reconstruction": "l1"},
-                                    {"epochs": 1, "batch_size": 0}])
-def test_settings_refuse_bad_arguments(kwargs):
-    with pytest.raises(ValueError):
-        cvae_settings(2, quick=False, **kwargs)
+def test_the_conditional_vae_has_no_warm_up_unless_asked():
+    assert CVAERecipe(epochs=1).settings()["schedule"] == "cosine to 5%"
+    assert CVAERecipe(epochs=1, warmup_epochs=1).settings()["schedule"].startswith("linear warm-up")
+
+
+@pytest.mark.parametrize("kwargs,error", [({"epochs": 0}, ValueError),
+                                          ({"epochs": 1, "beta": -1.0}, ValueError),
+                                          ({"epochs": 1, "reconstruction": "l1"}, ValueError),
+                                          ({"epochs": 1, "batch_size": 0}, ValueError),
+                                          ({"epochs": "1"}, TypeError),
+                                          ({"epochs": 1, "follow": 10}, ValueError)])
+def test_settings_refuse_bad_arguments(kwargs, error):
+    with pytest.raises(error):
+        CVAERecipe(latent_dim=2, **kwargs)
 
 
 def test_the_model_refuses_mismatched_parts():

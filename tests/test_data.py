@@ -12,7 +12,12 @@ import numpy as np
 import pytest
 
 from ae_helpers import data
-from ae_helpers.data import MNIST_ENV, MnistUnavailableError, load_mnist, stratified_indices
+from ae_helpers.data import (
+    MNIST_ENV,
+    MnistUnavailableError,
+    load_mnist,
+    stratified_indices,
+)
 
 from .conftest import write_fake_mnist
 
@@ -223,7 +228,8 @@ def test_a_changed_file_is_read_again(tmp_path):
         np.savez(tmp_path / "m.npz", x_train=x, y_train=y, x_test=x[:10], y_test=y[:10])
     write(0)
     (first, _), _ = load_mnist(tmp_path / "m.npz")
-    import os, time
+    import os
+    import time
     write(255)
     os.utime(tmp_path / "m.npz", ns=(time.time_ns() + 10**9,) * 2)
     (second, _), _ = load_mnist(tmp_path / "m.npz")

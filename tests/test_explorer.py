@@ -7,8 +7,8 @@ import base64
 import numpy as np
 import pytest
 
-from ae_helpers.explorer import latent_explorer
 from ae_helpers.models import dense_decoder
+from ae_helpers.viz import latent_explorer
 
 
 @pytest.fixture(scope="module")

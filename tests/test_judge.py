@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from ae_helpers.judge import JudgeReport, load_judge, normalised_entropy
+from ae_helpers.measure import JudgeReport, normalised_entropy
+from ae_helpers.training import load_judge
 
 
 @pytest.fixture(scope="module")

@@ -17,13 +17,12 @@ from ae_helpers.latent import (
     grid_points,
     interpolate,
     latent_grid,
-    latent_size,
     neighbourhood,
     sample_box,
     sample_near,
     sample_normal,
 )
-from ae_helpers.models import dense_decoder, dense_encoder
+from ae_helpers.models import dense_decoder, dense_encoder, latent_dim_of
 
 
 def test_encode_reshapes_images_to_the_encoders_input():
@@ -57,7 +56,7 @@ def test_decode_checks_the_latent_size_and_clips():
         decode(decoder, np.zeros((3, 4)))
     with pytest.raises(ValueError, match="NaN"):
         decode(decoder, np.full((1, 2), np.nan))
-    assert latent_size(decoder) == 2
+    assert latent_dim_of(decoder) == 2
 
 
 def test_bounding_box_contains_every_code_and_can_be_padded_or_trimmed():

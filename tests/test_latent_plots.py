@@ -10,9 +10,9 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
-from ae_helpers.judge import JudgeReport
 from ae_helpers.latent import Box, LatentGrid, grid_points
-from ae_helpers.latent_plots import (
+from ae_helpers.measure import GenerationReport, JudgeReport, NeighbourhoodProfile
+from ae_helpers.viz import (
     DIGIT_COLOURS,
     area_share_bars,
     decoded_grid,
@@ -23,7 +23,6 @@ from ae_helpers.latent_plots import (
     neighbourhood_rows,
     pick_mosaics,
 )
-from ae_helpers.measure import GenerationReport, NeighbourhoodProfile
 
 
 @pytest.fixture(autouse=True)

@@ -9,9 +9,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from ae_helpers.losses import (
-    bce_reconstruction, kl_divergence, kl_divergence_mc, negative_elbo_per_example,
-    reconstruction_loss, squared_error,
+from ae_helpers.models import (
+    bce_reconstruction,
+    kl_divergence,
+    kl_divergence_mc,
+    negative_elbo_per_example,
+    reconstruction_loss,
+    squared_error,
 )
 
 
@@ -80,9 +84,10 @@ def test_kl_refuses_bad_shapes(shapes):
         kl_divergence_mc(np.zeros(shapes[0]), np.zeros(shapes[1]))
 
 
-@pytest.mark.parametrize("n", [1, 0, 2.5, True])
-def test_monte_carlo_needs_two_samples_or_more(n):
-    with pytest.raises(ValueError, match="n_samples"):
+@pytest.mark.parametrize("n,error", [(1, ValueError), (0, ValueError), (2.5, TypeError),
+                                     (True, TypeError)])
+def test_monte_carlo_needs_two_samples_or_more(n, error):
+    with pytest.raises(error, match="n_samples"):
         kl_divergence_mc([[0.0]], [[0.0]], n_samples=n)
 
 

@@ -11,15 +11,16 @@ import keras
 import numpy as np
 import pytest
 
-from ae_helpers.judge import JudgeReport, normalised_entropy
 from ae_helpers.measure import (
     PICKS,
     GenerationReport,
+    JudgeReport,
     area_entropy,
     compare,
     format_table,
     generation_report,
     neighbourhood_profile,
+    normalised_entropy,
 )
 
 

@@ -5,9 +5,14 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from ae_helpers.metrics import (
-    edge_error_share, error_table, isolated_ink_share, mean_error, nearest_neighbour_rmse,
-    neighbour_correlation, per_image_error,
+from ae_helpers.measure import (
+    edge_error_share,
+    error_table,
+    isolated_ink_share,
+    mean_error,
+    nearest_neighbour_rmse,
+    neighbour_correlation,
+    per_image_error,
 )
 
 RNG = np.random.default_rng(0)

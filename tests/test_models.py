@@ -7,7 +7,13 @@ import numpy as np
 import pytest
 
 from ae_helpers.models import (
-    chain, decoder_of, dense_autoencoder, dense_decoder, dense_encoder, encoder_of, latent_dim_of,
+    chain,
+    decoder_of,
+    dense_autoencoder,
+    dense_decoder,
+    dense_encoder,
+    encoder_of,
+    latent_dim_of,
 )
 
 

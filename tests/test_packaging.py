@@ -123,7 +123,9 @@ def test_a_plain_install_from_the_repository_is_importable(tmp_path):
                     "-q", "-w", str(wheel_dir), str(ROOT)], check=True, capture_output=True)
     wheel = next(wheel_dir.glob("ae_helpers-*.whl"))
     names = zipfile.ZipFile(wheel).namelist()
-    modules = {p.name for p in (ROOT / "src" / "ae_helpers").glob("*.py")}
+    package = ROOT / "src" / "ae_helpers"
+    modules = {p.relative_to(package).as_posix() for p in package.rglob("*.py")}
+    assert any("/" in m for m in modules), "the package's subpackages were not found"
     assert {f"ae_helpers/{m}" for m in modules} <= set(names)
     assert not [n for n in names if n.startswith(("tests/", "book/"))]
     subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target",
@@ -132,3 +134,16 @@ def test_a_plain_install_from_the_repository_is_importable(tmp_path):
     out = subprocess.run([sys.executable, "-c", "import ae_helpers; print(ae_helpers.__file__)"],
                          cwd=tmp_path, env=env, check=True, capture_output=True, text=True)
     assert out.stdout.strip().startswith(str(target))
+
+
+def test_the_book_build_hashes_every_helper_module_subpackages_included():
+    # scripts/book.sh clears Jupyter Book's execution cache when a helper changes; a module it does
+    # not hash would leave stale pages.
+    listed = subprocess.run(["bash", "scripts/book.sh", "--list-helper-sources"], cwd=ROOT,
+                            check=True, capture_output=True, text=True).stdout.split()
+    package = ROOT / "src" / "ae_helpers"
+    expected = sorted(p.relative_to(ROOT).as_posix() for p in package.rglob("*.py")
+                      if "__pycache__" not in p.parts)
+    assert sorted(listed) == expected
+    assert any(p.count("/") > 2 for p in listed), "no module of a subpackage was listed"
+

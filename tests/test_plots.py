@@ -10,8 +10,13 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from ae_helpers.plots import (  # noqa: E402
-    class_histograms, error_vs_latent, image_grid, image_rows, loss_curves, mosaic,
+from ae_helpers.viz import (
+    class_histograms,
+    error_vs_latent,
+    image_grid,
+    image_rows,
+    loss_curves,
+    mosaic,
     reconstruction_figure,
 )
 
@@ -93,9 +98,9 @@ def test_image_rows_labels_each_row():
     assert [fig.axes[i].get_ylabel() for i in (0, 4, 8)] == ["original", "M = 2", "M = 8"]
 
 
-def test_image_rows_rejects_ragged_or_empty():
-    with pytest.raises(ValueError, match="same number of images"):
-        image_rows({"a": images(3), "b": images(4)})
+def test_image_rows_allows_ragged_rows_and_rejects_empty():
+    fig = image_rows({"a": images(3), "b": images(4)})  # one image_rows for the whole book
+    assert sum(len(ax.images) > 0 for ax in fig.axes) == 7
     with pytest.raises(ValueError, match="empty"):
         image_rows({})
 

@@ -7,11 +7,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from ae_helpers.cache import fingerprint
+from ae_helpers._checks import as_images
 from ae_helpers.data import stratified_indices
-from ae_helpers.images import as_images
-from ae_helpers.judge import normalised_entropy
-from ae_helpers.plots import mosaic
+from ae_helpers.measure import normalised_entropy
+from ae_helpers.training import fingerprint
+from ae_helpers.viz import mosaic
 
 labels_st = arrays(np.int64, st.integers(1, 300), elements=st.integers(0, 9))
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from ae_helpers.sharpness import (
+from ae_helpers.measure import (
     confidence,
     gradient_magnitude,
     grey_share,

@@ -6,9 +6,9 @@ import keras
 import numpy as np
 import pytest
 
-from ae_helpers.losses import kl_divergence
-from ae_helpers.tradeoff import active_dimensions, kl_per_dimension, posterior_average
-from ae_helpers.vae import dense_vae, posterior
+from ae_helpers.latent import posterior
+from ae_helpers.measure import active_dimensions, kl_per_dimension, posterior_average
+from ae_helpers.models import dense_vae, kl_divergence
 
 
 def test_kl_per_dimension_adds_up_to_the_kl_term():

@@ -10,8 +10,8 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from ae_helpers.sharpness import sharpness_table  # noqa: E402
-from ae_helpers.tradeoff_plots import (  # noqa: E402
+from ae_helpers.measure import sharpness_table
+from ae_helpers.viz import (
     beta_strip,
     conditional_grid,
     kl_per_dimension_plot,

@@ -73,16 +73,17 @@ def test_train_can_be_silent(capsys):
     assert capsys.readouterr().out == ""
 
 
-@pytest.mark.parametrize("epochs", [0, -1, 1.5, True])
-def test_bad_epochs(epochs):
+@pytest.mark.parametrize("epochs,error", [(0, ValueError), (-1, ValueError), (1.5, TypeError),
+                                          (True, TypeError), ("3", TypeError)])
+def test_bad_epochs(epochs, error):
     model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(2)])
     model.compile(optimizer="adam", loss="mse")
-    with pytest.raises(ValueError, match="epochs"):
+    with pytest.raises(error, match="epochs"):
         train(model, np.ones((8, 2), "float32"), epochs=epochs)
 
 
 def test_run_model_matches_the_model_and_keeps_every_output():
-    from ae_helpers.training import run_model
+    from ae_helpers.models import run_model
 
     inputs = keras.Input((3,))
     model = keras.Model(inputs, [keras.layers.Dense(2)(inputs), keras.layers.Dense(4)(inputs)])
@@ -94,7 +95,7 @@ def test_run_model_matches_the_model_and_keeps_every_output():
 
 
 def test_run_model_takes_several_inputs_and_refuses_ragged_ones():
-    from ae_helpers.training import run_model
+    from ae_helpers.models import run_model
 
     a, b = keras.Input((2,)), keras.Input((3,))
     model = keras.Model([a, b], keras.layers.Concatenate()([a, b]))

@@ -13,15 +13,23 @@ import keras
 import numpy as np
 import pytest
 
-from ae_helpers.cache import load_or_train
-from ae_helpers.losses import bce_reconstruction, kl_divergence, squared_error
-from ae_helpers.models import dense_decoder, dense_encoder
-from ae_helpers.latent import decode, sample_normal
+from ae_helpers.latent import decode, generate, posterior, reconstruct, sample_normal
 from ae_helpers.latent import encode as latent_encode
-from ae_helpers.vae import (
-    VAE, Sampling, conv_vae_decoder, conv_vae_encoder, dense_vae, dense_vae_encoder, elbo_terms,
-    generate, negative_elbo, posterior, reconstruct, trained_vae, vae_settings, warmup_cosine,
+from ae_helpers.measure import elbo_terms, negative_elbo
+from ae_helpers.models import (
+    VAE,
+    Sampling,
+    bce_reconstruction,
+    conv_vae_decoder,
+    conv_vae_encoder,
+    dense_decoder,
+    dense_encoder,
+    dense_vae,
+    dense_vae_encoder,
+    kl_divergence,
+    squared_error,
 )
+from ae_helpers.training import VAERecipe, load_or_train, trained_vae, warmup_cosine
 
 HERE = Path(__file__).resolve().parent
 
@@ -238,13 +246,13 @@ def test_trained_vae_is_cached_and_its_settings_cover_what_changes_it(isolated_c
     assert len(first.history["loss"]) == 1
     other = trained_vae(2, epochs=1, train_size=100, hidden=(16,), batch_size=50, beta=2.0, quick=False)
     assert not other.from_cache and other.model.beta == 2.0
-    assert vae_settings(2, epochs=3, quick=True)["train_size"] == 6000
-    assert vae_settings(2, epochs=3, quick=False)["train_size"] is None
-    assert vae_settings(2, epochs=3, train_size=50, quick=True)["train_size"] == 50
+    assert VAERecipe(epochs=3).quick().train_size == 6000
+    assert VAERecipe(epochs=3).settings()["train_size"] is None
+    assert VAERecipe(epochs=3, train_size=50).quick().train_size == 50
     with pytest.raises(ValueError, match="epochs"):
-        vae_settings(2, epochs=0)
+        VAERecipe(epochs=0)
     with pytest.raises(ValueError, match="reconstruction"):
-        vae_settings(2, epochs=1, reconstruction="l1")
+        VAERecipe(epochs=1, reconstruction="l1")
 
 
 # --- The same tests on the PyTorch backend -------------------------------------------------------

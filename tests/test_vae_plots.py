@@ -10,11 +10,13 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from ae_helpers.judge import JudgeReport  # noqa: E402
-from ae_helpers.latent import Box  # noqa: E402
-from ae_helpers.measure import GenerationReport, NeighbourhoodProfile  # noqa: E402
-from ae_helpers.vae_plots import (  # noqa: E402
-    generation_comparison, image_rows, prior_fit, prior_mass_within,
+from ae_helpers.latent import Box
+from ae_helpers.measure import GenerationReport, JudgeReport, NeighbourhoodProfile
+from ae_helpers.viz import (
+    generation_comparison,
+    image_rows,
+    prior_fit,
+    prior_mass_within,
 )
 
 

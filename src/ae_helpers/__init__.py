@@ -1,32 +1,58 @@
 """ae_helpers: the helper package of the book *Autoencoders and VAEs for Data Generation*.
 
-Each chapter teaches an idea inline once and then imports it from here. The package uses Keras
+Each chapter teaches an idea inline once and then imports it from here. The package is organised by
+role, the way the book's pipeline runs:
+
+========================  ===========================================================================
+:mod:`ae_helpers.data`    loading data sets (MNIST, from Keras or a local file)
+:mod:`ae_helpers.models`  building models: autoencoders, the VAE and conditional VAE, losses, baselines
+:mod:`ae_helpers.training` fitting, the model cache, recipes and presets for trained models
+:mod:`ae_helpers.latent`  using a trained model's latent space: encode, decode, sample, walk
+:mod:`ae_helpers.measure` the numbers: the judge, generation reports, errors, ELBO, sharpness, rate
+:mod:`ae_helpers.viz`     every figure and animation, and the latent explorer
+:mod:`ae_helpers.config`  quick mode and seeding
+========================  ===========================================================================
+
+(``ae_helpers._checks`` holds the argument checks every public helper uses.) The package uses Keras
 ops only, so it runs on the TensorFlow, JAX and PyTorch backends; it never picks the backend (set
-``KERAS_BACKEND`` before importing it). Importing the package registers the book's serialisable
-Keras classes (:class:`~ae_helpers.vae.VAE`, :class:`~ae_helpers.vae.Sampling`,
-:class:`~ae_helpers.conditional.ConditionalVAE`), so saved models load with
+``KERAS_BACKEND`` before importing it). Importing it registers the book's serialisable Keras classes
+(:class:`~ae_helpers.models.VAE`, :class:`~ae_helpers.models.Sampling`,
+:class:`~ae_helpers.models.ConditionalVAE`), so saved models load with
 ``keras.saving.load_model(path)`` once ``import ae_helpers`` has run.
 
-The most used names are importable from the package itself; everything else from its modules
-(``ae_helpers.latent``, ``ae_helpers.measure``, ...).
+The most used names are importable from the package itself.
 """
 
 from __future__ import annotations
 
-__version__ = "0.2.0"
-
-from .cache import Trained, load_or_train
-from .conditional import ConditionalVAE, trained_cvae
+from ._version import __version__
 from .config import quick_mode, set_seed
 from .data import MnistUnavailableError, load_mnist
-from .judge import load_judge
 from .latent import decode, encode, interpolate, latent_grid
-from .measure import generation_report
-from .models import decoder_of, dense_autoencoder, encoder_of
-from .plots import image_grid
-from .training import train
-from .vae import VAE, Sampling, dense_vae, negative_elbo, trained_vae
-from .zoo import trained_autoencoder
+from .measure import generation_report, negative_elbo
+from .models import (
+    VAE,
+    ConditionalVAE,
+    Sampling,
+    conv_vae_decoder,
+    conv_vae_encoder,
+    decoder_of,
+    dense_autoencoder,
+    dense_vae,
+    encoder_of,
+)
+from .training import (
+    Trained,
+    load_judge,
+    load_or_train,
+    preset,
+    train,
+    trained,
+    trained_autoencoder,
+    trained_cvae,
+    trained_vae,
+)
+from .viz import image_grid
 
 __all__ = [
     "VAE",
@@ -34,6 +60,9 @@ __all__ = [
     "MnistUnavailableError",
     "Sampling",
     "Trained",
+    "__version__",
+    "conv_vae_decoder",
+    "conv_vae_encoder",
     "decode",
     "decoder_of",
     "dense_autoencoder",
@@ -48,9 +77,11 @@ __all__ = [
     "load_mnist",
     "load_or_train",
     "negative_elbo",
+    "preset",
     "quick_mode",
     "set_seed",
     "train",
+    "trained",
     "trained_autoencoder",
     "trained_cvae",
     "trained_vae",

@@ -8,6 +8,8 @@ from __future__ import annotations
 import importlib
 import os
 
+from ._checks import check_seed
+
 QUICK_ENV = "AE_HELPERS_QUICK"
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"", "0", "false", "no", "off"}
@@ -81,10 +83,7 @@ def set_seed(seed: int = 0) -> None:
     """
     import keras
 
-    if isinstance(seed, bool) or not isinstance(seed, int):
-        raise TypeError(f"seed must be an int, got {type(seed).__name__}")
-    if seed < 0:
-        raise ValueError(f"seed must be >= 0, got {seed}")
+    seed = check_seed(seed)
     keras.utils.set_random_seed(seed)
     if keras.backend.backend() == "tensorflow":
         # Looked up by name so that the package never imports a backend for itself.

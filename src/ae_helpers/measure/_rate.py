@@ -19,8 +19,8 @@ from typing import Any
 
 import numpy as np
 
-from .images import as_images
-from .vae import posterior
+from .._checks import as_images, check_number
+from ..latent import posterior
 
 
 def kl_per_dimension(vae: Any, x: Any, *, batch_size: int = 1000) -> np.ndarray:
@@ -33,7 +33,7 @@ def kl_per_dimension(vae: Any, x: Any, *, batch_size: int = 1000) -> np.ndarray:
 
     Parameters
     ----------
-    vae : ae_helpers.vae.VAE
+    vae : ae_helpers.models.VAE
         A (trained) VAE.
     x : array-like
         Images in [0, 1], any MNIST layout.
@@ -42,7 +42,7 @@ def kl_per_dimension(vae: Any, x: Any, *, batch_size: int = 1000) -> np.ndarray:
 
     Examples
     --------
-    >>> from ae_helpers.vae import dense_vae
+    >>> from ae_helpers.models import dense_vae
     >>> kl_per_dimension(dense_vae(3, hidden=(8,)), np.zeros((4, 784), "float32")).shape
     (3,)
     """
@@ -71,8 +71,7 @@ def active_dimensions(kl: Any, *, threshold: float = 0.05) -> int:
     arr = np.asarray(kl, dtype=np.float64)
     if arr.ndim != 1 or len(arr) == 0 or not np.isfinite(arr).all() or (arr < -1e-9).any():
         raise ValueError(f"kl must be a non-empty 1-D array of non-negative numbers, got {kl!r}")
-    if not (np.isfinite(threshold) and threshold >= 0):
-        raise ValueError(f"threshold must be a non-negative number, got {threshold!r}")
+    threshold = check_number(threshold, "threshold", minimum=0.0)
     return int((arr > threshold).sum())
 
 
@@ -130,6 +129,3 @@ def posterior_average(mean: Any, log_var: Any, images: Any, codes: Any) -> np.nd
     w = np.exp(log_w)
     w /= w.sum(axis=1, keepdims=True)
     return np.clip(w @ x, 0.0, 1.0)
-
-
-__all__ = ["active_dimensions", "kl_per_dimension", "posterior_average"]

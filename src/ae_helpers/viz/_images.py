@@ -7,11 +7,12 @@ figure it made, so that tests can check it and notebooks can ``plt.show()`` it.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 import matplotlib.pyplot as plt
 import numpy as np
 
-from .images import as_images
+from .._checks import as_images, check_int, check_number
 
 
 def mosaic(images: np.ndarray, *, cols: int = 10, pad: int = 1) -> np.ndarray:
@@ -23,9 +24,8 @@ def mosaic(images: np.ndarray, *, cols: int = 10, pad: int = 1) -> np.ndarray:
     (56, 168)
     """
     x = as_images(images, layout="image")
-    if isinstance(cols, bool) or not isinstance(cols, (int, np.integer)) or cols < 1:
-        raise ValueError(f"cols must be a positive int, got {cols!r}")
-    cols = min(int(cols), len(x))
+    cols = min(check_int(cols, "cols"), len(x))
+    pad = check_int(pad, "pad", minimum=0)
     rows = -(-len(x) // cols)
     cell = 28 + pad
     out = np.zeros((rows * cell - pad, cols * cell - pad), dtype=np.float32)  # 0 = paper
@@ -67,7 +67,8 @@ def image_grid(
     x = as_images(images, layout="image")
     if labels is not None and len(labels) != len(x):
         raise ValueError(f"got {len(labels)} labels for {len(x)} images")
-    cols = min(cols, len(x))
+    cols = min(check_int(cols, "cols"), len(x))
+    size = check_number(size, "size", positive=True)
     rows = -(-len(x) // cols)
     fig, axes = plt.subplots(rows, cols, figsize=(cols * size, rows * size * (1.25 if labels else 1)),
                              squeeze=False)
@@ -175,37 +176,60 @@ def reconstruction_figure(
 
 
 def image_rows(
-    rows: Mapping[str, np.ndarray], *, title: str | None = None, size: float = 0.9
+    rows: Mapping[str, Any],
+    *,
+    title: str | None = None,
+    size: float = 0.8,
+    captions: Mapping[str, Any] | None = None,
 ) -> plt.Figure:
-    """One row of images per entry, the entry's name written at the row's left.
+    """Show several batches of images, one labelled row each (e.g. originals, then reconstructions).
 
     Introduced in chapter 1 (``book/01_compression.ipynb``) to show the same digits reconstructed
-    from codes of several sizes. Every row must hold the same number of images.
+    from codes of several sizes; chapters 4 and 5 add captions (the judge's verdicts).
+
+    Parameters
+    ----------
+    rows : mapping of str to images
+        Row label → images ``(k, 784)``, ``(k, 28, 28)`` or ``(k, 28, 28, 1)`` in [0, 1]; rows may
+        differ in length.
+    title : str, optional
+        Figure title.
+    size : float
+        Inches per image.
+    captions : mapping of str to sequence of str, optional
+        Per row, one small caption per image (for example the judge's verdict).
 
     Examples
     --------
-    >>> x = np.random.rand(5, 784).astype("float32")
-    >>> fig = image_rows({"original": x, "M = 2": x})
-    >>> len(fig.axes), fig.axes[0].get_ylabel()
-    (10, 'original')
+    >>> fig = image_rows({"a": np.zeros((3, 784), "float32"), "b": np.ones((2, 28, 28), "float32")})
+    >>> len(fig.axes)
+    6
     """
     if not rows:
         raise ValueError("rows is empty: nothing to show")
-    batches = {name: as_images(imgs, name=f"row {name!r}", layout="image")
-               for name, imgs in rows.items()}
-    counts = {len(b) for b in batches.values()}
-    if len(counts) != 1:
-        raise ValueError(f"every row must hold the same number of images, got {sorted(counts)}")
-    n = counts.pop()
-    fig, axes = plt.subplots(len(batches), n, figsize=(n * size + 0.8, len(batches) * size),
-                             squeeze=False)
-    for i, (name, batch) in enumerate(batches.items()):
-        for j in range(n):
-            ax = axes[i, j]
-            ax.imshow(batch[j], cmap="gray_r", vmin=0, vmax=1)
+    batches = {str(k): as_images(v, name=f"row {k!r}", layout="image") for k, v in rows.items()}
+    captions = dict(captions or {})
+    for k, caps in captions.items():
+        if k not in batches or len(caps) != len(batches[k]):
+            raise ValueError(f"captions for row {k!r} must name a row and give one per image")
+    cols = max(len(b) for b in batches.values())
+    label_width = 1.6
+    fig, axes = plt.subplots(
+        len(batches), cols, squeeze=False,
+        figsize=(label_width + cols * size, len(batches) * size * (1.3 if captions else 1.05)),
+    )
+    for r, (label, batch) in enumerate(batches.items()):
+        for c in range(cols):
+            ax = axes[r, c]
             ax.set_xticks([])
             ax.set_yticks([])
-        axes[i, 0].set_ylabel(name, rotation=0, ha="right", va="center", fontsize=9)
+            for spine in ax.spines.values():
+                spine.set_visible(False)
+            if c < len(batch):
+                ax.imshow(batch[c], cmap="gray_r", vmin=0, vmax=1)
+                if label in captions:
+                    ax.set_title(str(captions[label][c]), fontsize=7)
+        axes[r, 0].set_ylabel(label, rotation=0, ha="right", va="center", fontsize=9)
     if title:
         fig.suptitle(title)
     fig.tight_layout()

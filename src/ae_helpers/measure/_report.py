@@ -7,7 +7,7 @@ autoencoder and the VAE are compared with identical numbers.
 
 What :func:`generation_report` measures, for any decoder (``(n, d)`` codes → images in [0, 1]):
 
-* **Ways of picking latent points** (``report.picks``, each a :class:`~ae_helpers.judge.JudgeReport`):
+* **Ways of picking latent points** (``report.picks``, each a :class:`~ae_helpers.measure.JudgeReport`):
   ``"box"`` uniform over the bounding box of the reference codes, ``"normal"`` from N(0, I),
   ``"near"`` small Gaussian steps from real codes; and two references: ``"recon"`` the reference
   codes themselves, decoded (reconstructions, when the codes are encoded real images: the
@@ -29,21 +29,20 @@ from typing import Any
 
 import numpy as np
 
-from .judge import DEFAULT_THRESHOLD, JudgeReport, normalised_entropy
-from .latent import (
+from .._checks import as_images, check_codes, check_int, check_labels, check_number
+from ..latent import (
     Box,
-    _codes,
-    _count,
     bounding_box,
     code_scale,
     decode,
     grid_points,
-    latent_size,
     neighbourhood,
     sample_box,
     sample_near,
     sample_normal,
 )
+from ..models import latent_dim_of
+from ._judge import DEFAULT_THRESHOLD, JudgeReport, normalised_entropy
 
 PICKS = ("real", "recon", "box", "normal", "near")
 """The ways of picking latent points, in table order (``"real"`` only when real images are given)."""
@@ -108,7 +107,7 @@ def neighbourhood_profile(
     ----------
     decoder : keras.Model
         ``(n, d)`` codes → images in [0, 1].
-    judge : ae_helpers.judge.Judge
+    judge : ae_helpers.measure.Judge
         Anything with ``probabilities(images) -> (n, 10)``.
     anchors : array-like
         One code ``(d,)`` or several ``(k, d)``.
@@ -127,10 +126,10 @@ def neighbourhood_profile(
     >>> profile.mean_label_change  # doctest: +SKIP
     array([0.  , 0.25])
     """
-    d = latent_size(decoder)
-    a = _codes(np.atleast_2d(np.asarray(anchors, dtype=np.float32)), "anchors", dim=d)
+    d = latent_dim_of(decoder)
+    a = check_codes(np.atleast_2d(np.asarray(anchors, dtype=np.float32)), "anchors", dim=d)
     r = np.asarray(radii, dtype=np.float64).ravel()
-    n = _count(n, "n")
+    n = check_int(n, "n")
     points = np.concatenate(
         [neighbourhood(anchor, r, n=n, seed=seed + i) for i, anchor in enumerate(a)]
     )  # (k * R, n, d)
@@ -261,8 +260,8 @@ def generation_report(
     ----------
     decoder : keras.Model
         Maps ``(n, d)`` codes to images in [0, 1] (an AE's or a VAE's decoder).
-    judge : ae_helpers.judge.Judge
-        From :func:`ae_helpers.judge.load_judge`.
+    judge : ae_helpers.measure.Judge
+        From :func:`ae_helpers.training.load_judge`.
     codes : array-like
         Reference codes ``(m, d)``: the encoded training (or test) images. They define the box,
         the neighbourhood anchors and the unit of the radii, and (unless ``near_codes`` is given)
@@ -307,14 +306,14 @@ def generation_report(
     model  pick    recognised  class_entropy  top_digit  top_share
     ...
     """
-    d = latent_size(decoder)
-    z = _codes(codes, dim=d)
-    n = _count(n, "n")
+    d = latent_dim_of(decoder)
+    z = check_codes(codes, dim=d)
+    n = check_int(n, "n")
     rng = np.random.default_rng(seed)
     draw = rng.integers(0, 2**31, size=5)
     box = bounding_box(z)
     scale = code_scale(z)
-    real_z = z if near_codes is None else _codes(near_codes, "near_codes", dim=d)
+    real_z = z if near_codes is None else check_codes(near_codes, "near_codes", dim=d)
 
     picks: dict[str, JudgeReport] = {}
     if real_images is not None:
@@ -330,7 +329,7 @@ def generation_report(
 
     hole_share = area_share = None
     if d == 2:
-        grid_n = _count(grid_n, "grid_n", 2)
+        grid_n = check_int(grid_n, "grid_n", minimum=2)
         _, _, grid = grid_points(n=grid_n, box=box)
         probs = judge.probabilities(decode(decoder, grid))
         ok = probs.max(axis=1) >= threshold
@@ -339,7 +338,7 @@ def generation_report(
         area_share = counts / counts.sum() if counts.sum() else counts
 
     rel = np.asarray(relative_radii, dtype=np.float64).ravel()
-    anchors = z[np.random.default_rng(int(draw[3])).choice(len(z), min(_count(n_anchors, "n_anchors"),
+    anchors = z[np.random.default_rng(int(draw[3])).choice(len(z), min(check_int(n_anchors, "n_anchors"),
                                                                        len(z)), replace=False)]
     profile = neighbourhood_profile(decoder, judge, anchors, rel * scale, n=n_per_radius,
                                     seed=int(draw[3]), threshold=threshold)
@@ -421,3 +420,51 @@ def format_table(
         return "  ".join(parts).rstrip()
 
     return "\n".join([line([str(c) for c in columns]), *(line(r) for r in cells)])
+
+
+def conditional_scores(judge: Any, images: Any, labels: Any, *, threshold: float = 0.9) -> dict[str, float]:
+    """How well conditioned samples obey: share recognised, share on the requested digit, and both.
+
+    Introduced in chapter 5 (``book/05_beyond.ipynb``).
+
+    Parameters
+    ----------
+    judge : ae_helpers.measure.Judge
+        Anything with ``probabilities(images) -> (n, 10)``.
+    images : array-like
+        Generated images, one per label.
+    labels : array-like of int
+        The digit requested for each image.
+    threshold : float
+        Judge confidence needed to count an image as recognised.
+
+    Returns
+    -------
+    dict
+        ``recognised`` (top probability >= threshold), ``on_request`` (judged digit = requested
+        digit), ``recognised_on_request`` (both at once), and ``per_digit_on_request`` (a list of
+        10 shares, ``nan`` for digits not requested).
+
+    Examples
+    --------
+    >>> class Oracle:
+    ...     def probabilities(self, images):
+    ...         return np.eye(10)[[1, 2, 2]]
+    >>> s = conditional_scores(Oracle(), np.zeros((3, 784), "float32"), [1, 2, 3])
+    >>> round(s["on_request"], 3), s["recognised"]
+    (0.667, 1.0)
+    """
+    x = as_images(images)
+    y = check_labels(labels, len(x))
+    threshold = check_number(threshold, "threshold", minimum=1e-9, maximum=1.0)
+    probs = np.asarray(judge.probabilities(x))
+    judged = probs.argmax(axis=1)
+    recognised = probs.max(axis=1) >= threshold
+    hit = judged == y
+    per_digit = [float(hit[y == d].mean()) if (y == d).any() else float("nan") for d in range(10)]
+    return {
+        "recognised": float(recognised.mean()),
+        "on_request": float(hit.mean()),
+        "recognised_on_request": float((recognised & hit).mean()),
+        "per_digit_on_request": per_digit,
+    }

@@ -18,7 +18,7 @@ from typing import Literal
 
 import numpy as np
 
-from .images import as_images
+from .._checks import as_images
 
 ErrorKind = Literal["mse", "rmse", "bce"]
 KINDS: tuple[str, ...] = ("mse", "rmse", "bce")

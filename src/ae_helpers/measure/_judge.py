@@ -5,8 +5,8 @@ image is *recognised* when the judge gives one digit a probability of at least `
 batch we report the share recognised, the histogram of predicted digits and its normalised entropy
 (1.0 = all ten digits equally often, 0.0 = a single digit).
 
-The judge is trained once per machine and settings and then loaded from the cache
-(:mod:`ae_helpers.cache`).
+The judge is trained once per machine and settings and then loaded from the model cache
+(:func:`ae_helpers.training.load_judge`).
 """
 
 from __future__ import annotations
@@ -16,11 +16,8 @@ import dataclasses
 import keras
 import numpy as np
 
-from .cache import fingerprint, load_or_train
-from .config import quick_mode
-from .data import load_mnist
-from .images import as_images
-from .training import run_model, steps_per_epoch, train
+from .._checks import as_images
+from ..models import run_model
 
 DEFAULT_THRESHOLD = 0.9
 
@@ -162,68 +159,3 @@ def accuracy_on(model: keras.Model, images: np.ndarray, labels: np.ndarray) -> f
     """
     probabilities = run_model(model, images, batch_size=500)[0]
     return float((probabilities.argmax(axis=1) == np.asarray(labels)).mean())
-
-
-def judge_settings(quick: bool) -> dict:
-    """The training settings of the judge in quick or full mode.
-
-    Chosen by measurement on two CPU cores: with 16 and 32 filters, 4 epochs of batches of 256
-    reach 99.25 % test accuracy in about 16 s; the same network with twice the filters and 3 epochs
-    of 128 reached 99.21 % in about 31 s.
-    """
-    return {
-        "train_size": 6000 if quick else None,
-        "epochs": 3 if quick else 4,
-        "batch_size": 128 if quick else 256,
-        "learning_rate": 3e-3 if quick else 4e-3,
-        "seed": 0,
-        "architecture": judge_network().to_json(),
-    }
-
-
-def load_judge(*, quick: bool | None = None) -> Judge:
-    """Load the judge from the cache, or train it (about 16 s in full mode on two CPU cores).
-
-    Introduced in chapter 0 (``book/00_why_pixels_fail.ipynb``).
-
-    Parameters
-    ----------
-    quick : bool, optional
-        Train on a small subset for a few seconds; defaults to :func:`~ae_helpers.quick_mode`.
-
-    Returns
-    -------
-    Judge
-        With ``test_accuracy`` measured on the full MNIST test set.
-
-    Examples
-    --------
-    >>> judge = load_judge()  # doctest: +SKIP
-    >>> judge.test_accuracy > 0.99  # doctest: +SKIP
-    True
-    """
-    quick = quick_mode() if quick is None else quick
-    settings = judge_settings(quick)
-    (x_train, y_train), (x_test, y_test) = load_mnist(
-        layout="channels", train_size=settings["train_size"]
-    )
-    settings["data"] = fingerprint(x_train, y_train)
-
-    def fit_judge() -> tuple[keras.Model, dict[str, np.ndarray]]:
-        keras.utils.set_random_seed(settings["seed"])
-        model = judge_network()
-        steps = settings["epochs"] * steps_per_epoch(len(x_train), settings["batch_size"])
-        schedule = keras.optimizers.schedules.CosineDecay(settings["learning_rate"], steps)
-        model.compile(
-            optimizer=keras.optimizers.Adam(schedule),
-            loss="sparse_categorical_crossentropy",
-            metrics=["accuracy"],
-        )
-        train(model, x_train, y_train, epochs=settings["epochs"],
-              batch_size=settings["batch_size"], log_every=0)
-        # Measured once and kept beside the model: loading it later costs no pass over the test set.
-        return model, {"test_accuracy": np.array(accuracy_on(model, x_test, y_test))}
-
-    trained = load_or_train("judge", settings, fit_judge)
-    accuracy = float(trained.extras["test_accuracy"])  # (the cache key holds the package version)
-    return Judge(trained.model, accuracy, trained.from_cache)

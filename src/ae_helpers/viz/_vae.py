@@ -5,15 +5,14 @@ Introduced in chapter 4 (``book/04_vae.ipynb``). Every function returns the Matp
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import matplotlib.pyplot as plt
 import numpy as np
 
-from .images import as_images
-from .latent_plots import latent_scatter
-from .measure import area_entropy
+from ..measure import area_entropy
+from ._latent import latent_scatter
 
 
 def prior_mass_within(radius: float) -> float:
@@ -33,66 +32,6 @@ def prior_mass_within(radius: float) -> float:
     return float(1.0 - np.exp(-float(radius) ** 2 / 2))
 
 
-def image_rows(
-    rows: Mapping[str, Any],
-    *,
-    title: str | None = None,
-    size: float = 0.8,
-    captions: Mapping[str, Any] | None = None,
-) -> plt.Figure:
-    """Show several batches of images, one labelled row each (e.g. originals, then reconstructions).
-
-    Introduced in chapter 4 (``book/04_vae.ipynb``).
-
-    Parameters
-    ----------
-    rows : mapping of str to images
-        Row label → images ``(k, 784)``, ``(k, 28, 28)`` or ``(k, 28, 28, 1)`` in [0, 1]; rows may
-        differ in length.
-    title : str, optional
-        Figure title.
-    size : float
-        Inches per image.
-    captions : mapping of str to sequence of str, optional
-        Per row, one small caption per image (for example the judge's verdict).
-
-    Examples
-    --------
-    >>> fig = image_rows({"a": np.zeros((3, 784), "float32"), "b": np.ones((2, 28, 28), "float32")})
-    >>> len(fig.axes)
-    6
-    """
-    if not rows:
-        raise ValueError("rows is empty: nothing to show")
-    batches = {str(k): as_images(v, name=f"row {k!r}", layout="image") for k, v in rows.items()}
-    captions = dict(captions or {})
-    for k, caps in captions.items():
-        if k not in batches or len(caps) != len(batches[k]):
-            raise ValueError(f"captions for row {k!r} must name a row and give one per image")
-    cols = max(len(b) for b in batches.values())
-    label_width = 1.6
-    fig, axes = plt.subplots(
-        len(batches), cols, squeeze=False,
-        figsize=(label_width + cols * size, len(batches) * size * (1.3 if captions else 1.05)),
-    )
-    for r, (label, batch) in enumerate(batches.items()):
-        for c in range(cols):
-            ax = axes[r, c]
-            ax.set_xticks([])
-            ax.set_yticks([])
-            for spine in ax.spines.values():
-                spine.set_visible(False)
-            if c < len(batch):
-                ax.imshow(batch[c], cmap="gray_r", vmin=0, vmax=1)
-                if label in captions:
-                    ax.set_title(str(captions[label][c]), fontsize=7)
-        axes[r, 0].set_ylabel(label, rotation=0, ha="right", va="center", fontsize=9)
-    if title:
-        fig.suptitle(title)
-    fig.tight_layout()
-    return fig
-
-
 def prior_fit(
     codes: Any,
     labels: Any,
@@ -102,7 +41,7 @@ def prior_fit(
 ) -> plt.Figure:
     """Scatter 2-D codes by digit over the circles of N(0, I), and their marginals over the N(0, 1) density.
 
-    Left: the codes (one colour per digit, as in :func:`~ae_helpers.latent_plots.latent_scatter`) with circles of radius 1, 2 and 3, which hold
+    Left: the codes (one colour per digit, as in :func:`~ae_helpers.viz.latent_scatter`) with circles of radius 1, 2 and 3, which hold
     39 %, 86 % and 99 % of the prior's mass. Right: histograms of ``z1`` and ``z2`` with the standard
     normal density drawn over them.
 

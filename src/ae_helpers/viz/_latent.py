@@ -16,9 +16,9 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.patches import Rectangle
 
-from .images import as_images
-from .latent import LatentGrid, _codes
-from .plots import mosaic
+from .._checks import as_images, check_codes
+from ..latent import LatentGrid
+from ._images import mosaic
 
 DIGIT_COLOURS = plt.get_cmap("tab10").colors
 """One colour per digit 0-9 (Matplotlib's ``tab10``)."""
@@ -64,7 +64,7 @@ def latent_scatter(
     >>> fig.axes[0].get_xlabel(), len(fig.axes[0].get_legend().get_texts())
     ('$z_1$', 10)
     """
-    z = _codes(codes)
+    z = check_codes(codes)
     if z.shape[1] != 2:
         raise ValueError(f"a scatter needs 2-D codes, got {z.shape[1]}-D (encode with a 2-D AE)")
     y = np.asarray(labels).ravel()
@@ -189,14 +189,14 @@ def neighbourhood_rows(
 ) -> plt.Figure:
     """Decoded neighbours, one row per radius (as from :func:`ae_helpers.latent.neighbourhood`).
 
-    Introduced in chapter 3 (``book/03_latent_holes.ipynb``).
-
     Parameters
     ----------
     images : array-like
         ``(R, n, 28, 28)`` or ``(R, n, 784)``: row ``i`` holds the images at ``radii[i]``.
     radii : sequence of float
         The distance of each row, printed at its left.
+
+    Introduced in chapter 3 (``book/03_latent_holes.ipynb``).
 
     Examples
     --------
@@ -328,9 +328,8 @@ def pick_mosaics(
     captions: Mapping[str, str] | None = None,
     title: str = "Decoded from latent points picked in different ways",
 ) -> plt.Figure:
-    """One mosaic per way of picking latent points, side by side, each with a caption.
-
-    Introduced in chapter 2 (``book/02_detached_decoder.ipynb``).
+    """One mosaic per way of picking latent points, side by side, each with a caption (chapter 2,
+    ``book/02_detached_decoder.ipynb``).
 
     Parameters
     ----------

@@ -9,17 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from typing import Any
+
 import keras
 import numpy as np
 
+from .._checks import check_choice, check_latent_dim, check_number
+
 IMAGE_SHAPE = (28, 28)
-
-
-def _check_latent(latent_dim: int) -> None:
-    if isinstance(latent_dim, bool) or not isinstance(latent_dim, (int, np.integer)):
-        raise TypeError(f"latent_dim must be an int, got {type(latent_dim).__name__}")
-    if latent_dim < 1:
-        raise ValueError(f"latent_dim must be >= 1, got {latent_dim}")
 
 
 def dense_encoder(
@@ -36,7 +33,7 @@ def dense_encoder(
     >>> dense_encoder(2).output_shape
     (None, 2)
     """
-    _check_latent(latent_dim)
+    latent_dim = check_latent_dim(latent_dim)
     inputs = keras.Input(shape=tuple(input_shape), name="image")
     h = keras.layers.Flatten()(inputs) if len(input_shape) > 1 else inputs
     for units in hidden:
@@ -59,7 +56,7 @@ def dense_decoder(
     >>> dense_decoder(2, output_shape=(28, 28)).output_shape
     (None, 28, 28)
     """
-    _check_latent(latent_dim)
+    latent_dim = check_latent_dim(latent_dim)
     inputs = keras.Input(shape=(latent_dim,), name="code")
     h = inputs
     for units in hidden:
@@ -129,8 +126,8 @@ def dense_autoencoder(
     >>> ae.get_layer("encoder").output_shape, ae.output_shape
     ((None, 2), (None, 784))
     """
-    if loss not in {"binary_crossentropy", "mse"}:
-        raise ValueError(f"loss must be 'binary_crossentropy' or 'mse', got {loss!r}")
+    check_choice(loss, "loss", ("binary_crossentropy", "mse"))
+    check_number(learning_rate, "learning_rate", positive=True)
     encoder = dense_encoder(latent_dim, input_shape=image_shape, hidden=hidden)
     decoder = dense_decoder(latent_dim, output_shape=image_shape, hidden=tuple(reversed(hidden)))
     model = chain(encoder, decoder)
@@ -148,12 +145,27 @@ def decoder_of(model: keras.Model) -> keras.Model:
     return model.get_layer("decoder")
 
 
-def latent_dim_of(decoder: keras.Model) -> int:
-    """Return the number of latent dimensions a decoder takes.
+def latent_dim_of(model: Any) -> int:
+    """Return the latent size ``d`` of a decoder (its input) or of a VAE.
+
+    The one name for "how many numbers a code has" in the package.
+
+    Raises
+    ------
+    TypeError
+        If ``model`` is neither a VAE nor a model with a single ``(n, d)`` input.
 
     Examples
     --------
     >>> latent_dim_of(dense_decoder(3))
     3
     """
-    return int(decoder.input_shape[-1])
+    if isinstance(getattr(model, "latent_dim", None), int):
+        return model.latent_dim
+    shape = getattr(model, "input_shape", None)
+    if shape is None or isinstance(shape, list) or len(shape) != 2:
+        raise TypeError(
+            f"expected a decoder with a single (n, d) input, got {type(model).__name__} "
+            f"with input shape {shape}"
+        )
+    return int(shape[-1])

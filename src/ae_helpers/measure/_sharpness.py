@@ -23,14 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from .images import as_images
-
-
-def _unit(value: float, name: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.floating, np.integer)) \
-            or not 0.0 <= float(value) <= 1.0:
-        raise ValueError(f"{name} must be a number in [0, 1], got {value!r}")
-    return float(value)
+from .._checks import as_images, check_number
 
 
 def gradient_magnitude(images: Any) -> np.ndarray:
@@ -111,7 +104,8 @@ def grey_share(images: Any, *, ink: float = 0.1, solid: float = 0.9) -> np.ndarr
     >>> grey_share(x).tolist()
     [0.5]
     """
-    ink, solid = _unit(ink, "ink"), _unit(solid, "solid")
+    ink = check_number(ink, "ink", minimum=0.0, maximum=1.0)
+    solid = check_number(solid, "solid", minimum=0.0, maximum=1.0)
     if not ink < solid:
         raise ValueError(f"need ink < solid, got ink={ink}, solid={solid}")
     x = as_images(images, layout="flat")
@@ -129,9 +123,8 @@ def confidence(judge: Any, images: Any) -> np.ndarray:
 
     Parameters
     ----------
-    judge : ae_helpers.judge.Judge
-        Anything with ``probabilities(images) -> (n, 10)``.
-    images : array-like
+    judge, images
+        The :class:`Judge` (or anything with ``probabilities(images) -> (n, 10)``) and
         MNIST-size images in [0, 1].
 
     Examples
@@ -221,14 +214,3 @@ def sharpness_table(groups: Mapping[str, Any], *, judge: Any | None = None) -> l
     if not groups:
         raise ValueError("no image batches to measure")
     return [sharpness(images, name=name, judge=judge) for name, images in groups.items()]
-
-
-__all__ = [
-    "Sharpness",
-    "confidence",
-    "gradient_magnitude",
-    "grey_share",
-    "rms_gradient",
-    "sharpness",
-    "sharpness_table",
-]

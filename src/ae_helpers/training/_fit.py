@@ -16,6 +16,8 @@ from typing import Any
 import keras
 import numpy as np
 
+from .._checks import check_int, check_labels, check_number, check_seed
+
 
 def steps_per_epoch(n: int, batch_size: int) -> int:
     """Gradient steps in one pass over ``n`` examples when a last, partial batch is dropped.
@@ -52,7 +54,7 @@ class ArrayBatches(keras.utils.PyDataset):
         such as the VAE).
     drop_last : bool
         Leave out the last batch when it would be smaller than ``batch_size`` (and ``x`` holds at
-        least one full batch); see :func:`~ae_helpers.training.steps_per_epoch`.
+        least one full batch); see :func:`steps_per_epoch`.
     workers : int
         Threads that slice the next batches while the model trains on the current one. The default,
         2, hands the batches to Keras's own queue; with 1, Keras puts them into an auto-tuned
@@ -80,8 +82,7 @@ class ArrayBatches(keras.utils.PyDataset):
         drop_last: bool = False,
         workers: int = 2,
     ) -> None:
-        if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
-            raise ValueError(f"workers must be a positive int, got {workers!r}")
+        workers = check_int(workers, "workers")
         super().__init__(workers=workers)
         if not isinstance(x, np.ndarray) or x.ndim < 2 or len(x) == 0:
             raise ValueError(
@@ -90,8 +91,8 @@ class ArrayBatches(keras.utils.PyDataset):
             )
         if y is not None and len(y) != len(x):
             raise ValueError(f"x has {len(x)} examples but y has {len(y)}")
-        if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
-            raise ValueError(f"batch_size must be a positive int, got {batch_size!r}")
+        batch_size = check_int(batch_size, "batch_size")
+        seed = check_seed(seed)
         self.x, self.y, self.batch_size = x, y, batch_size
         self.shuffle, self.targets, self.drop_last = shuffle, targets, drop_last
         self._rng = np.random.default_rng(seed)
@@ -174,10 +175,10 @@ def train(
     seed : int
         Seed of the shuffling.
     callbacks : list of keras.callbacks.Callback, optional
-        More callbacks for ``fit`` (e.g. :class:`ae_helpers.animations.LatentSnapshots`).
+        More callbacks for ``fit`` (e.g. :class:`ae_helpers.training.LatentSnapshots`).
     batches : type
         :class:`ArrayBatches` or a subclass that packs ``x`` and ``y`` differently (e.g.
-        :class:`ae_helpers.conditional.LabelledBatches`, images and labels as one input).
+        :class:`LabelledBatches`, images and labels as one input).
 
     Returns
     -------
@@ -194,8 +195,9 @@ def train(
     >>> len(history.history["loss"])
     2
     """
-    if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1:
-        raise ValueError(f"epochs must be a positive int, got {epochs!r}")
+    epochs = check_int(epochs, "epochs")
+    if log_every is not None:
+        check_int(log_every, "log_every", minimum=0)
     data = batches(x, y, batch_size=batch_size, seed=seed, targets=targets, drop_last=True)
     val = None
     if validation is not None:
@@ -221,46 +223,54 @@ def _build_optimizer(model: keras.Model) -> None:
         optimizer.build(model.trainable_variables)
 
 
-def run_model(model: keras.Model, inputs: Any, *, batch_size: int = 1000) -> list[np.ndarray]:
-    """Call a model on in-memory inputs batch by batch; return every output as a NumPy array.
+class LabelledBatches(ArrayBatches):
+    """Batches ``((images, labels),)`` for a model that reads both as its input (no targets).
 
-    Used instead of ``model.predict`` everywhere in the helpers: ``predict`` builds a data pipeline
-    and a traced function per model (about 180 MB more memory for the 10,000 test images, and
-    "retracing" warnings in a page that calls many models); a plain call does neither.
+    :class:`ArrayBatches` with the labels passed as part of ``x``: Keras
+    reads a one-element tuple as "inputs only", so the model's ``call`` gets the pair and
+    ``compute_loss`` gets no ``y``.
 
-    Parameters
-    ----------
-    model : keras.Model
-        Any model; one input or a list of inputs.
-    inputs : np.ndarray or list of np.ndarray
-        Examples along the first axis (several inputs: the same number of examples each).
-    batch_size : int
-        Examples per call.
-
-    Returns
-    -------
-    list of np.ndarray
-        One array per model output, in order.
+    Introduced in chapter 5 (``book/05_beyond.ipynb``).
 
     Examples
     --------
-    >>> model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)])
-    >>> [out.shape for out in run_model(model, np.zeros((5, 3), "float32"), batch_size=2)]
-    [(5, 2)]
+    >>> batches = LabelledBatches(np.zeros((10, 784), "float32"), np.arange(10), batch_size=4)
+    >>> (images, labels), = batches[0]
+    >>> images.shape, labels.shape
+    ((4, 784), (4,))
     """
-    if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
-        raise ValueError(f"batch_size must be a positive int, got {batch_size!r}")
-    several = isinstance(inputs, (list, tuple))
-    arrays = [np.asarray(a) for a in inputs] if several else [np.asarray(inputs)]
-    n = len(arrays[0])
-    if any(len(a) != n for a in arrays):
-        raise ValueError(f"inputs hold different numbers of examples: {[len(a) for a in arrays]}")
-    parts: list[list[np.ndarray]] = []
-    for start in range(0, n, batch_size):
-        # A read-only batch (a view of load_mnist's shared images) is copied: PyTorch warns on it.
-        batch = [b if b.flags.writeable else b.copy()
-                 for b in (a[start : start + batch_size] for a in arrays)]
-        out = model(batch if several else batch[0], training=False)
-        outs = out if isinstance(out, (list, tuple)) else [out]
-        parts.append([np.asarray(keras.ops.convert_to_numpy(o)) for o in outs])
-    return [np.concatenate(column) for column in zip(*parts)]
+
+    def __init__(self, x: np.ndarray, labels: np.ndarray, **kwargs: Any) -> None:
+        super().__init__(x, check_labels(labels, len(x)), **kwargs)
+
+    def __getitem__(self, index: int) -> Any:
+        images, labels = super().__getitem__(index)
+        return ((images, labels),)
+
+
+def warmup_cosine(
+    learning_rate: float, steps: int, *, warmup: int
+) -> keras.optimizers.schedules.LearningRateSchedule:
+    """A step-size schedule: linear warm-up from 0, then a cosine decay to 5 % of ``learning_rate``.
+
+    The warm-up lasts ``warmup`` steps, but at most a quarter of ``steps``. A large step size from
+    the first step can throw a freshly initialised VAE far off (its loss jumps to several hundred nats
+    before it recovers); rising to it over an epoch avoids that and lets a larger peak step size be
+    used.
+
+    Introduced in chapter 4 (``book/04_vae.ipynb``).
+
+    Examples
+    --------
+    >>> schedule = warmup_cosine(1e-3, 100, warmup=10)
+    >>> [round(float(schedule(s)), 6) for s in (0, 5, 10, 100)]
+    [0.0, 0.0005, 0.001, 5e-05]
+    """
+    learning_rate = check_number(learning_rate, "learning_rate", positive=True)
+    steps = check_int(steps, "steps")
+    warm = min(check_int(warmup, "warmup", minimum=0), steps // 4)
+    if warm == 0:
+        return keras.optimizers.schedules.CosineDecay(learning_rate, int(steps), alpha=0.05)
+    return keras.optimizers.schedules.CosineDecay(
+        0.0, int(steps) - warm, alpha=0.05, warmup_target=learning_rate, warmup_steps=warm
+    )

@@ -10,7 +10,7 @@ encoder maps images to ``(n, d)`` codes, or to a list whose first entry is the c
 ``[mean, log_var]``: the mean is used).
 
 Latent points are NumPy ``float32`` arrays of shape ``(n, d)``; randomness comes from
-``np.random.default_rng(seed)``, so the same seed gives the same points on every backend.
+``np.random.default_rng(check_seed(seed))``, so the same seed gives the same points on every backend.
 """
 
 from __future__ import annotations
@@ -20,65 +20,20 @@ import statistics
 from collections.abc import Sequence
 from typing import Any, Literal
 
-import keras
 import numpy as np
 
-from .images import as_images
-from .training import run_model
+from .._checks import as_images, check_codes, check_int, check_number, check_point, check_seed
+from ..models import latent_dim_of, run_model
 
 Spacing = Literal["box", "gaussian"]
-
-
-# --------------------------------------------------------------------------- checks
-
-
-def _count(value: object, name: str, minimum: int = 1) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"{name} must be an int, got {type(value).__name__}")
-    if value < minimum:
-        raise ValueError(f"{name} must be >= {minimum}, got {value}")
-    return int(value)
-
-
-def _codes(codes: Any, name: str = "codes", dim: int | None = None) -> np.ndarray:
-    arr = np.asarray(codes, dtype=np.float32)
-    if arr.ndim != 2 or arr.shape[0] == 0 or arr.shape[1] == 0:
-        raise ValueError(f"{name} must have shape (n, d) with n, d >= 1; got {arr.shape}")
-    if not np.isfinite(arr).all():
-        raise ValueError(f"{name} contains NaN or infinite values")
-    if dim is not None and arr.shape[1] != dim:
-        raise ValueError(f"{name} must have {dim} columns (the latent size), got {arr.shape[1]}")
-    return arr
-
-
-def _point(point: Any, name: str) -> np.ndarray:
-    arr = np.asarray(point, dtype=np.float32).ravel()
-    if arr.size == 0 or not np.isfinite(arr).all():
-        raise ValueError(f"{name} must be a non-empty vector of finite numbers, got {point!r}")
-    return arr
-
-
-def latent_size(model: Any) -> int:
-    """The latent size ``d`` of a decoder (its input) — for any Keras model with ``input_shape``.
-
-    Examples
-    --------
-    >>> from ae_helpers.models import dense_decoder
-    >>> latent_size(dense_decoder(3))
-    3
-    """
-    shape = getattr(model, "input_shape", None)
-    if shape is None or isinstance(shape, list):
-        raise TypeError(f"expected a decoder with a single (n, d) input, got {type(model).__name__}")
-    return int(shape[-1])
 
 
 # --------------------------------------------------------------------------- encode / decode
 
 
 def _run(model: Any, x: np.ndarray, batch_size: int) -> np.ndarray:
-    """The model's (first) output on ``x``, by plain batched calls (see :func:`ae_helpers.training.run_model`)."""
-    return run_model(model, x, batch_size=_count(batch_size, "batch_size"))[0]
+    """The model's (first) output on ``x``, by plain batched calls (see :func:`ae_helpers.models.run_model`)."""
+    return run_model(model, x, batch_size=check_int(batch_size, "batch_size"))[0]
 
 
 def encode(encoder: Any, images: Any, *, batch_size: int = 1000) -> np.ndarray:
@@ -108,7 +63,7 @@ def encode(encoder: Any, images: Any, *, batch_size: int = 1000) -> np.ndarray:
     if int(np.prod(shape)) != 784:
         raise ValueError(f"the encoder takes inputs of shape {shape}, not MNIST images")
     out = _run(encoder, x.reshape((len(x),) + shape), batch_size)
-    return _codes(out, "the encoder's output")
+    return check_codes(out, "the encoder's output")
 
 
 def decode(decoder: Any, codes: Any, *, batch_size: int = 1000) -> np.ndarray:
@@ -127,7 +82,7 @@ def decode(decoder: Any, codes: Any, *, batch_size: int = 1000) -> np.ndarray:
     >>> decode(dense_decoder(2, hidden=(8,)), np.zeros((3, 2))).shape
     (3, 28, 28)
     """
-    z = _codes(codes, dim=latent_size(decoder))
+    z = check_codes(codes, dim=latent_dim_of(decoder))
     out = _run(decoder, z, batch_size)
     return as_images(np.clip(out, 0.0, 1.0), name="decoded images", layout="image")
 
@@ -149,7 +104,7 @@ class Box:
     high: np.ndarray
 
     def __post_init__(self) -> None:
-        low, high = _point(self.low, "low"), _point(self.high, "high")
+        low, high = check_point(self.low, "low"), check_point(self.high, "high")
         if low.shape != high.shape:
             raise ValueError(f"low and high differ in size: {low.shape} vs {high.shape}")
         if not (low < high).all():
@@ -169,7 +124,7 @@ class Box:
 
     def contains(self, codes: Any) -> np.ndarray:
         """Boolean mask, shape ``(n,)``: which points lie inside the box."""
-        z = _codes(codes, dim=self.dim)
+        z = check_codes(codes, dim=self.dim)
         return ((z >= self.low) & (z <= self.high)).all(axis=1)
 
 
@@ -194,11 +149,9 @@ def bounding_box(codes: Any, *, margin: float = 0.0, quantile: float = 0.0) -> B
     >>> box.low.tolist(), box.high.tolist(), box.volume
     ([0.0, 1.0], [2.0, 3.0], 4.0)
     """
-    z = _codes(codes)
-    if not 0.0 <= quantile < 0.5:
-        raise ValueError(f"quantile must be in [0, 0.5), got {quantile}")
-    if not (np.isfinite(margin) and margin >= 0):
-        raise ValueError(f"margin must be a non-negative number, got {margin}")
+    z = check_codes(codes)
+    quantile = check_number(quantile, "quantile", minimum=0.0, maximum=0.4999)
+    margin = check_number(margin, "margin", minimum=0.0)
     low = np.quantile(z, quantile, axis=0) if quantile else z.min(axis=0)
     high = np.quantile(z, 1 - quantile, axis=0) if quantile else z.max(axis=0)
     pad = (high - low) * margin
@@ -286,8 +239,8 @@ def grid_points(
     >>> [round(float(q), 3) for q in grid_points(n=3, spacing="gaussian", low=0.1, high=0.9)[0]]
     [-1.282, 0.0, 1.282]
     """
-    n = _count(n, "n", 2)
-    c = _point(center, "center")
+    n = check_int(n, "n", minimum=2)
+    c = check_point(center, "center")
     if c.shape != (2,):
         raise ValueError(f"center must be two numbers, got {center!r}")
     if spacing == "box":
@@ -298,9 +251,7 @@ def grid_points(
                 raise ValueError(f"a grid needs a 2-D box; this box has {box.dim} dimensions")
             lo, hi = box.low, box.high
         else:
-            s = 3.0 if span is None else float(span)
-            if not (np.isfinite(s) and s > 0):
-                raise ValueError(f"span must be a positive number, got {span}")
+            s = 3.0 if span is None else check_number(span, "span", positive=True)
             lo, hi = c - s, c + s
         z1 = np.linspace(lo[0], hi[0], n, dtype=np.float32)
         z2 = np.linspace(hi[1], lo[1], n, dtype=np.float32)
@@ -322,10 +273,10 @@ def latent_grid(
     decoder: Any,
     *,
     n: int = 15,
+    spacing: Spacing = "box",
     box: Box | None = None,
     span: float | None = None,
     center: Sequence[float] = (0.0, 0.0),
-    spacing: Spacing = "box",
     low: float = 0.05,
     high: float = 0.95,
 ) -> LatentGrid:
@@ -346,7 +297,7 @@ def latent_grid(
     >>> grid.images.shape, grid.codes.shape
     ((16, 28, 28), (16, 2))
     """
-    d = latent_size(decoder)
+    d = latent_dim_of(decoder)
     if d != 2:
         raise ValueError(
             f"a latent grid needs a 2-D latent space; this decoder takes {d}-D codes "
@@ -373,8 +324,8 @@ def sample_box(box: Box, n: int, *, seed: int = 0) -> np.ndarray:
     """
     if not isinstance(box, Box):
         raise TypeError(f"box must be a Box (see bounding_box), got {type(box).__name__}")
-    rng = np.random.default_rng(seed)
-    u = rng.random((_count(n, "n"), box.dim))
+    rng = np.random.default_rng(check_seed(seed))
+    u = rng.random((check_int(n, "n"), box.dim))
     return (box.low + u * (box.high - box.low)).astype(np.float32)
 
 
@@ -388,10 +339,9 @@ def sample_normal(n: int, latent_dim: int, *, seed: int = 0, scale: float = 1.0)
     >>> sample_normal(4, 3).shape
     (4, 3)
     """
-    if not (np.isfinite(scale) and scale > 0):
-        raise ValueError(f"scale must be a positive number, got {scale}")
-    rng = np.random.default_rng(seed)
-    z = rng.standard_normal((_count(n, "n"), _count(latent_dim, "latent_dim"))) * scale
+    scale = check_number(scale, "scale", positive=True)
+    rng = np.random.default_rng(check_seed(seed))
+    z = rng.standard_normal((check_int(n, "n"), check_int(latent_dim, "latent_dim"))) * scale
     return z.astype(np.float32)
 
 
@@ -421,11 +371,10 @@ def sample_near(
     >>> z.shape, sorted(set(z[:, 0].tolist())) <= [0.0, 1.0, 2.0]
     ((5, 2), True)
     """
-    z = _codes(codes)
-    if not (np.isfinite(sigma) and sigma >= 0):
-        raise ValueError(f"sigma must be a non-negative number, got {sigma}")
-    rng = np.random.default_rng(seed)
-    base = z[rng.integers(0, len(z), _count(n, "n"))]
+    z = check_codes(codes)
+    sigma = check_number(sigma, "sigma", minimum=0.0)
+    rng = np.random.default_rng(check_seed(seed))
+    base = z[rng.integers(0, len(z), check_int(n, "n"))]
     step = sigma * (z.std(axis=0) if relative else 1.0)
     return (base + rng.standard_normal(base.shape) * step).astype(np.float32)
 
@@ -444,7 +393,7 @@ def code_scale(codes: Any) -> float:
     >>> code_scale([[0.0, 0.0], [2.0, 0.0]])
     1.0
     """
-    z = _codes(codes).astype(np.float64)
+    z = check_codes(codes).astype(np.float64)
     return float(np.sqrt(z.var(axis=0).sum()))
 
 
@@ -476,12 +425,12 @@ def neighbourhood(anchor: Any, radii: Sequence[float], *, n: int = 16, seed: int
     >>> pts.shape, np.linalg.norm(pts - [1.0, 2.0], axis=-1).mean(axis=1).round(4).tolist()
     ((2, 8, 2), [0.5, 2.0])
     """
-    a = _point(anchor, "anchor")
+    a = check_point(anchor, "anchor")
     r = np.asarray(radii, dtype=np.float64).ravel()
     if r.size == 0 or not np.isfinite(r).all() or (r < 0).any():
         raise ValueError(f"radii must be non-negative finite numbers, got {radii!r}")
-    n = _count(n, "n")
-    rng = np.random.default_rng(seed)
+    n = check_int(n, "n")
+    rng = np.random.default_rng(check_seed(seed))
     if len(a) == 1:
         u = np.where(np.arange(n) % 2 == 0, 1.0, -1.0)[:, None]
         dirs = np.broadcast_to(u, (len(r), n, 1))
@@ -505,8 +454,8 @@ def interpolate(start: Any, end: Any, steps: int = 10) -> np.ndarray:
     >>> interpolate([0.0, 0.0], [1.0, 2.0], 3).tolist()
     [[0.0, 0.0], [0.5, 1.0], [1.0, 2.0]]
     """
-    a, b = _point(start, "start"), _point(end, "end")
+    a, b = check_point(start, "start"), check_point(end, "end")
     if a.shape != b.shape:
         raise ValueError(f"start and end differ in size: {a.shape} vs {b.shape}")
-    t = np.linspace(0.0, 1.0, _count(steps, "steps", 2), dtype=np.float32)[:, None]
+    t = np.linspace(0.0, 1.0, check_int(steps, "steps", minimum=2), dtype=np.float32)[:, None]
     return ((1 - t) * a + t * b).astype(np.float32)

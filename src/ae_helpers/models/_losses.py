@@ -26,6 +26,8 @@ from typing import Any, NamedTuple
 import numpy as np
 from keras import ops
 
+from .._checks import check_int, check_seed
+
 RECONSTRUCTIONS = ("bce", "mse")
 _EPSILON = 1e-7  # Keras's own clipping of probabilities in binary cross-entropy
 
@@ -127,9 +129,8 @@ def kl_divergence_mc(mean: Any, log_var: Any, n_samples: int = 10_000, seed: int
             "mean and log_var must both have shape (batch, latent_dim); got "
             f"{mean.shape} and {log_var.shape}"
         )
-    if isinstance(n_samples, bool) or not isinstance(n_samples, (int, np.integer)) or n_samples < 2:
-        raise ValueError(f"n_samples must be an int >= 2, got {n_samples!r}")
-    eps = np.random.default_rng(seed).standard_normal((int(n_samples),) + mean.shape)
+    n_samples = check_int(n_samples, "n_samples", minimum=2)
+    eps = np.random.default_rng(check_seed(seed)).standard_normal((n_samples,) + mean.shape)
     z = mean + np.exp(log_var / 2) * eps
     # log N(z; m, s^2) - log N(z; 0, 1) per dimension; the log(2 pi) terms cancel.
     log_ratio = (-0.5 * log_var - 0.5 * eps**2 + 0.5 * z**2).sum(axis=-1)  # (n_samples, batch)
@@ -218,8 +219,8 @@ def reconstruction_loss(x: Any, x_hat: Any, kind: str = "bce") -> Any:
 def negative_elbo_per_example(x: Any, x_hat: Any, mean: Any, log_var: Any) -> Any:
     """Negative ELBO of each example for one draw of ``z``: summed BCE + closed-form KL, in nats.
 
-    Introduced in chapter 4 (``book/04_vae.ipynb``). For a trained model on a whole data set, use
-    :func:`ae_helpers.vae.negative_elbo`.
+    Returns a tensor of shape ``(batch,)``. Introduced in chapter 4 (``book/04_vae.ipynb``). For a
+    trained model on a whole data set, use :func:`ae_helpers.measure.negative_elbo`.
 
     Parameters
     ----------
@@ -227,11 +228,6 @@ def negative_elbo_per_example(x: Any, x_hat: Any, mean: Any, log_var: Any) -> An
         Images and their reconstructions from one sampled ``z``, shape ``(batch, ...)``.
     mean, log_var : array-like or tensor
         The encoder's outputs for ``x``, shape ``(batch, latent_dim)``.
-
-    Returns
-    -------
-    tensor
-        Shape ``(batch,)``.
 
     Examples
     --------
@@ -252,13 +248,3 @@ def _check_pair(x: Any, x_hat: Any) -> tuple[Any, Any]:
     return x, x_hat
 
 
-__all__ = [
-    "RECONSTRUCTIONS",
-    "Estimate",
-    "bce_reconstruction",
-    "kl_divergence",
-    "kl_divergence_mc",
-    "negative_elbo_per_example",
-    "reconstruction_loss",
-    "squared_error",
-]

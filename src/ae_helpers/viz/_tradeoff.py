@@ -13,18 +13,11 @@ import matplotlib
 import matplotlib.pyplot as plt
 import numpy as np
 
-from .images import as_images
-from .plots import image_rows
-from .sharpness import Sharpness
+from .._checks import as_images, check_numbers
+from ..measure import Sharpness
+from ._images import image_rows
 
 _MPL_VERSION = tuple(int(p) for p in matplotlib.__version__.split(".")[:2] if p.isdigit())
-
-
-def _numbers(values: Any, name: str) -> np.ndarray:
-    arr = np.asarray(values, dtype=np.float64)
-    if arr.ndim != 1 or len(arr) == 0 or not np.isfinite(arr).all():
-        raise ValueError(f"{name} must be a non-empty 1-D sequence of finite numbers, got {values!r}")
-    return arr
 
 
 def rate_distortion_curve(
@@ -61,8 +54,8 @@ def rate_distortion_curve(
     >>> fig.axes[0].get_xlabel()
     'rate: KL term (nats per image)'
     """
-    r = _numbers(rates, "rates")
-    d = _numbers(distortions, "distortions")
+    r = check_numbers(rates, "rates")
+    d = check_numbers(distortions, "distortions")
     if not len(r) == len(d) == len(labels):
         raise ValueError(f"got {len(r)} rates, {len(d)} distortions and {len(labels)} labels")
     fig, ax = plt.subplots(figsize=(6, 4.2))
@@ -97,8 +90,8 @@ def beta_strip(
     reconstructions: Mapping[Any, Any],
     samples: Mapping[Any, Any],
     *,
-    title: str | None = "Reconstructions and samples at each β",
     size: float = 0.7,
+    title: str | None = "Reconstructions and samples at each β",
 ) -> plt.Figure:
     """Real digits on top, then for each β a row of their reconstructions and a row of samples.
 
@@ -152,16 +145,14 @@ def conditional_grid(
     ----------
     images : array-like
         ``(rows * cols, ...)`` images in row order, as made from
-        :func:`ae_helpers.conditional.requested_labels`.
+        :func:`ae_helpers.latent.requested_labels`.
     labels : array-like of int
         The requested digit of each image; equal digits must be consecutive, every digit the same
         number of times.
     judged : array-like of int, optional
         The judge's digit for each image.
-    title : str, optional
-        Figure title.
-    size : float
-        Inches per image.
+    title, size
+        Figure title (optional) and inches per image.
 
     Examples
     --------
@@ -203,16 +194,16 @@ def kl_per_dimension_plot(
 ) -> plt.Figure:
     """Bars of each model's per-dimension KL (largest first), one panel per model.
 
-    Introduced in chapter 5 (``book/05_beyond.ipynb``).
-
     Parameters
     ----------
     kl : mapping of str to array-like
-        Model name → per-dimension KL in nats (see :func:`ae_helpers.tradeoff.kl_per_dimension`).
+        Model name → per-dimension KL in nats (see :func:`ae_helpers.measure.kl_per_dimension`).
     threshold : float, optional
         Draw a dashed line here: dimensions below it count as unused.
     title : str
         Figure title.
+
+    Introduced in chapter 5 (``book/05_beyond.ipynb``).
 
     Examples
     --------
@@ -222,7 +213,7 @@ def kl_per_dimension_plot(
     """
     if not kl:
         raise ValueError("kl is empty: nothing to plot")
-    values = {name: np.sort(_numbers(v, f"kl[{name!r}]"))[::-1] for name, v in kl.items()}
+    values = {name: np.sort(check_numbers(v, f"kl[{name!r}]"))[::-1] for name, v in kl.items()}
     widths = [max(len(v), 2) for v in values.values()]
     fig, axes = plt.subplots(1, len(values), figsize=(2.0 + 0.35 * sum(widths), 3.2), sharey=True,
                              gridspec_kw={"width_ratios": widths}, squeeze=False)
@@ -240,9 +231,8 @@ def kl_per_dimension_plot(
     return fig
 
 
-def sharpness_plot(
-    reports: Sequence[Sharpness], *, title: str = "Sharpness: RMS gradient per image"
-) -> plt.Figure:
+def sharpness_plot(reports: Sequence[Sharpness], *,
+                   title: str = "Sharpness: RMS gradient per image") -> plt.Figure:
     """Box plots of the per-image RMS gradient, one row per batch of images (sharpest is highest).
 
     Introduced in chapter 5 (``book/05_beyond.ipynb``).
@@ -250,13 +240,13 @@ def sharpness_plot(
     Parameters
     ----------
     reports : sequence of Sharpness
-        From :func:`ae_helpers.sharpness.sharpness_table`.
+        From :func:`ae_helpers.measure.sharpness_table`.
     title : str
         Figure title.
 
     Examples
     --------
-    >>> from ae_helpers.sharpness import sharpness_table
+    >>> from ae_helpers.measure import sharpness_table
     >>> x = np.zeros((3, 784), "float32"); x[:, 300:310] = 1.0
     >>> fig = sharpness_plot(sharpness_table({"sharp": x, "faint": x * 0.5}))
     >>> [t.get_text() for t in fig.axes[0].get_yticklabels()]
@@ -278,12 +268,3 @@ def sharpness_plot(
     ax.legend(loc="lower right", fontsize=8)
     fig.tight_layout()
     return fig
-
-
-__all__ = [
-    "beta_strip",
-    "conditional_grid",
-    "kl_per_dimension_plot",
-    "rate_distortion_curve",
-    "sharpness_plot",
-]

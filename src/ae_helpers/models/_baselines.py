@@ -12,17 +12,9 @@ from typing import Literal
 
 import numpy as np
 
-from .images import as_images
+from .._checks import as_images, check_int, check_seed
 
 Kind = Literal["bernoulli", "gaussian"]
-
-
-def _check_count(value: object, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"{name} must be an int, got {type(value).__name__}")
-    if value < 1:
-        raise ValueError(f"{name} must be >= 1, got {value}")
-    return int(value)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -86,8 +78,8 @@ class PixelModel:
         >>> labels.tolist(), float(images[:, :392].mean()), float(images[:, 392:].mean())
         ([1, 1, 1], 1.0, 0.0)
         """
-        n = _check_count(n, "n")
-        rng = np.random.default_rng(seed)
+        n = check_int(n, "n")
+        rng = np.random.default_rng(check_seed(seed))
         if digit is None:
             rows = rng.choice(len(self.classes), size=n, p=self.priors)
         else:
@@ -181,8 +173,8 @@ def uniform_pixels(n: int, *, seed: int = 0) -> np.ndarray:
     >>> x.shape, x.dtype, 0.45 < float(x.mean()) < 0.55
     ((100, 784), dtype('float32'), True)
     """
-    n = _check_count(n, "n")
-    return np.random.default_rng(seed).random((n, 784), dtype=np.float32)
+    n = check_int(n, "n")
+    return np.random.default_rng(check_seed(seed)).random((n, 784), dtype=np.float32)
 
 
 class PCABaseline:
@@ -256,7 +248,7 @@ def fit_pca(images: np.ndarray, n_components: int, *, seed: int = 0) -> PCABasel
     from sklearn.decomposition import PCA
 
     x = as_images(images, layout="flat")
-    m = _check_count(n_components, "n_components")
+    m = check_int(n_components, "n_components")
     if m > min(x.shape):
         raise ValueError(f"n_components must be <= {min(x.shape)} for {len(x)} images, got {m}")
     try:  # eigenvectors of the 784 x 784 covariance: fast when images outnumber pixels

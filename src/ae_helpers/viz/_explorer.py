@@ -17,10 +17,9 @@ from typing import Any
 import matplotlib.pyplot as plt
 import numpy as np
 
-from .images import as_images
-from .models import latent_dim_of
-from .plots import mosaic
-from .training import run_model
+from .._checks import as_images, check_int, check_number
+from ..models import latent_dim_of, run_model
+from ._images import mosaic
 
 
 def _decode(decoder: Any, codes: np.ndarray) -> np.ndarray:
@@ -137,10 +136,8 @@ def latent_explorer(
     dim = latent_dim_of(decoder)
     if dim != 2:
         raise ValueError(f"the latent explorer needs a 2-D latent space; this decoder takes {dim}-D codes")
-    if not np.isfinite(span) or span <= 0:
-        raise ValueError(f"span must be a positive number, got {span}")
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 2:
-        raise ValueError(f"n must be an int >= 2, got {n!r}")
+    span = check_number(span, "span", positive=True)
+    n = check_int(n, "n", minimum=2)
     if len(center) != 2 or not np.all(np.isfinite(center)):
         raise ValueError(f"center must be two finite numbers, got {center!r}")
     return LatentExplorer(decoder, span=float(span), n=int(n),

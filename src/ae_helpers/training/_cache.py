@@ -28,6 +28,8 @@ from typing import Any
 
 import numpy as np
 
+from .._version import __version__
+
 CACHE_ENV = "AE_HELPERS_CACHE"
 
 
@@ -103,8 +105,6 @@ def cache_key(name: str, settings: Mapping[str, Any]) -> dict[str, Any]:
     ['ae_helpers', 'backend', 'keras', 'name', 'numpy', 'settings']
     """
     import keras
-
-    from . import __version__
 
     if not name or not all(c.isalnum() or c in "-_" for c in name):
         raise ValueError(f"cache name must be letters, digits, '-' or '_', got {name!r}")

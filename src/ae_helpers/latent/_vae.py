@@ -1,0 +1,75 @@
+"""Using a trained VAE: the encoder's distribution q(z|x), reconstructions, samples from the prior.
+
+Introduced in chapter 4 (``book/04_vae.ipynb``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from .._checks import as_images
+from ..models import VAE, run_model
+from ._space import sample_normal
+
+
+def _vae_input(vae: VAE, x: Any) -> np.ndarray:
+    images = as_images(x, name="x", layout="flat")
+    return images.reshape((len(images),) + tuple(vae.encoder.input_shape[1:]))
+
+
+def posterior(vae: VAE, x: Any, *, batch_size: int = 1000) -> tuple[np.ndarray, np.ndarray]:
+    """The encoder's ``(mean, log_var)`` of ``q(z|x)`` for images ``x``: NumPy, ``(n, latent_dim)`` each.
+
+    (:func:`ae_helpers.latent.encode` gives the means alone.)
+
+    Introduced in chapter 4 (``book/04_vae.ipynb``).
+
+    Examples
+    --------
+    >>> from ae_helpers.models import dense_vae
+    >>> mean, log_var = posterior(dense_vae(2, hidden=(8,)), np.zeros((3, 784), "float32"))
+    >>> mean.shape, log_var.shape
+    ((3, 2), (3, 2))
+    """
+    mean, log_var = run_model(vae.encoder, _vae_input(vae, x), batch_size=batch_size)
+    return mean, log_var
+
+
+def reconstruct(vae: VAE, x: Any, *, batch_size: int = 1000) -> np.ndarray:
+    """Decode the mean code of each image: the VAE's reconstructions, ``(n, 28, 28)`` in [0, 1].
+
+    The mean ``mu(x)`` rather than a sampled ``z``: the reconstruction the model considers most
+    typical, without the sampling noise.
+
+    Introduced in chapter 4 (``book/04_vae.ipynb``).
+
+    Examples
+    --------
+    >>> from ae_helpers.models import dense_vae
+    >>> reconstruct(dense_vae(2, hidden=(8,)), np.zeros((3, 784), "float32")).shape
+    (3, 28, 28)
+    """
+    mean, _ = posterior(vae, x, batch_size=batch_size)
+    (images,) = run_model(vae.decoder, mean, batch_size=batch_size)
+    return as_images(np.clip(images, 0.0, 1.0), name="reconstructions", layout="image")
+
+
+def generate(vae: VAE, n: int, *, seed: int = 0, batch_size: int = 1000) -> np.ndarray:
+    """Draw ``n`` codes from the prior ``N(0, I)`` and decode them: new images ``(n, 28, 28)``.
+
+    The codes are those of :func:`ae_helpers.latent.sample_normal` with the same ``seed``, so
+    ``generate(vae, n, seed=s)`` equals ``decode(vae.decoder, sample_normal(n, d, seed=s))``.
+
+    Introduced in chapter 4 (``book/04_vae.ipynb``).
+
+    Examples
+    --------
+    >>> from ae_helpers.models import dense_vae
+    >>> generate(dense_vae(2, hidden=(8,)), 4).shape
+    (4, 28, 28)
+    """
+    codes = sample_normal(n, vae.latent_dim, seed=seed)
+    (images,) = run_model(vae.decoder, codes, batch_size=batch_size)
+    return as_images(np.clip(images, 0.0, 1.0), name="generated images", layout="image")

@@ -1,0 +1,579 @@
+"""Recipes for trained models: one settings object per kind of model, one function that trains or loads any.
+
+Introduced in chapter 1 (``book/01_compression.ipynb``) for the autoencoder and used by every chapter
+that trains. A *recipe* is a frozen dataclass whose fields are everything that changes the trained
+model (architecture, schedule, data size, seed); :func:`trained` loads the model that recipe made from
+the model cache, or trains and caches it. Two chapters that ask for the same recipe get the same model,
+trained once.
+
+* :class:`AutoencoderRecipe` — the dense autoencoder of chapters 1-3 (and 5).
+* :class:`VAERecipe` — the dense VAE of chapters 4-5, optionally filmed while it trains.
+* :class:`CVAERecipe` — the conditional VAE of chapter 5.
+* :class:`JudgeRecipe` — the digit classifier that scores generated images in every chapter.
+
+**Quick mode is applied here and nowhere else**: in quick mode (:func:`ae_helpers.quick_mode`) every
+recipe is capped by ``Recipe.quick()`` at ``QUICK_TRAIN_SIZE`` training images and
+``QUICK_EPOCHS`` epochs, whatever kind of model it is. A chapter that wants other quick settings
+chooses them in its parameters cell (they then lie within the caps).
+
+**Named presets** (``PRESETS``, :func:`preset`) are the models several chapters share: chapter 4
+asks for ``preset("chapter2-autoencoder")`` instead of repeating chapter 2's numbers, so the two can
+never drift apart. Each preset has a full-mode and a quick-mode recipe.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+from typing import Any, ClassVar
+
+import keras
+import numpy as np
+
+from .._checks import (
+    check_choice,
+    check_int,
+    check_latent_dim,
+    check_number,
+    check_optional_int,
+    check_seed,
+)
+from ..config import quick_mode
+from ..data import load_mnist
+from ..latent import posterior
+from ..measure import Judge, accuracy_on, judge_network
+from ..models import RECONSTRUCTIONS, dense_autoencoder, dense_cvae, dense_vae
+from ._cache import Trained, fingerprint, load_or_train
+from ._fit import LabelledBatches, steps_per_epoch, train, warmup_cosine
+from ._snapshots import LatentSnapshots
+
+QUICK_TRAIN_SIZE = 6000
+"""In quick mode every recipe trains on at most this many images."""
+
+QUICK_EPOCHS = 5
+"""In quick mode every recipe trains for at most this many epochs."""
+
+FRAMES = 20
+"""Snapshots of the followed codes during a filmed training (plus one before it)."""
+
+
+def _widths(hidden: Any) -> tuple[int, ...]:
+    try:
+        widths = tuple(hidden)
+    except TypeError:
+        raise TypeError(f"hidden must be a sequence of layer widths, got {hidden!r}") from None
+    return tuple(check_int(w, f"hidden[{i}]") for i, w in enumerate(widths))
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class Recipe:
+    """What every recipe has: a schedule, a data size and a seed. Use a subclass.
+
+    Attributes
+    ----------
+    epochs : int
+        Passes over the training images.
+    train_size : int, optional
+        Train on a stratified subset of this many images; ``None``: all 60,000.
+    seed : int
+        Seeds the weights, the subset, the batch order (and a VAE's sampling noise).
+    batch_size : int
+        Images per gradient step.
+    learning_rate : float
+        Adam's (peak) step size.
+    """
+
+    name: ClassVar[str] = ""
+
+    epochs: int
+    train_size: int | None = None
+    seed: int = 0
+    batch_size: int = 128
+    learning_rate: float = 1e-3
+
+    def __post_init__(self) -> None:
+        check_int(self.epochs, "epochs")
+        check_optional_int(self.train_size, "train_size", maximum=60_000)
+        check_seed(self.seed)
+        check_int(self.batch_size, "batch_size")
+        check_number(self.learning_rate, "learning_rate", positive=True)
+
+    def quick(self) -> Recipe:
+        """This recipe capped for quick mode (``QUICK_TRAIN_SIZE``, ``QUICK_EPOCHS``).
+
+        Examples
+        --------
+        >>> r = AutoencoderRecipe(latent_dim=2, epochs=20).quick()
+        >>> r.epochs, r.train_size
+        (5, 6000)
+        """
+        size = QUICK_TRAIN_SIZE if self.train_size is None else min(self.train_size, QUICK_TRAIN_SIZE)
+        return dataclasses.replace(self, epochs=min(self.epochs, QUICK_EPOCHS), train_size=size)
+
+    def replace(self, **changes: Any) -> Recipe:
+        """A copy with some fields changed (a recipe is frozen: it never changes in place).
+
+        Examples
+        --------
+        >>> AutoencoderRecipe(latent_dim=2, epochs=6).replace(latent_dim=16).latent_dim
+        16
+        """
+        return dataclasses.replace(self, **changes)
+
+    def settings(self) -> dict[str, Any]:
+        """The cache key's settings (the data's fingerprint is added when the data is loaded)."""
+        raise NotImplementedError
+
+    def data(self) -> dict[str, np.ndarray]:
+        """The arrays this recipe trains on (loaded through :func:`ae_helpers.load_mnist`)."""
+        (x_train, y_train), _ = load_mnist(layout="flat", train_size=self.train_size, seed=self.seed)
+        return {"x_train": x_train, "y_train": y_train}
+
+    def fingerprint(self, data: dict[str, np.ndarray]) -> str:
+        """A hash of the data that the trained model depends on."""
+        return fingerprint(data["x_train"])
+
+    def fit(self, data: dict[str, np.ndarray], *, log_every: int | None = 0) -> Any:
+        """Build and train the model; return it, or ``(model, extras)``."""
+        raise NotImplementedError
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class AutoencoderRecipe(Recipe):
+    """The dense autoencoder 784 → hidden → M → reversed(hidden) → 784, trained to reconstruct MNIST.
+
+    Introduced in chapter 1 (``book/01_compression.ipynb``). The model is
+    :func:`ae_helpers.models.dense_autoencoder`, trained with Adam on flat images.
+
+    Attributes
+    ----------
+    latent_dim : int
+        M, the size of the code.
+    hidden : tuple of int
+        Widths of the encoder's hidden layers (the decoder mirrors them).
+    loss : {"binary_crossentropy", "mse"}
+        The training loss (Keras averages it over the pixels).
+
+    Examples
+    --------
+    >>> AutoencoderRecipe(latent_dim=2, epochs=6, train_size=20_000).settings()["train_size"]
+    20000
+    """
+
+    name: ClassVar[str] = "dense_ae"
+
+    latent_dim: int
+    batch_size: int = 256
+    hidden: tuple[int, ...] = (512, 256)
+    loss: str = "binary_crossentropy"
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        check_latent_dim(self.latent_dim)
+        object.__setattr__(self, "hidden", _widths(self.hidden))
+        check_choice(self.loss, "loss", ("binary_crossentropy", "mse"))
+
+    def settings(self) -> dict[str, Any]:
+        return {
+            "latent_dim": int(self.latent_dim),
+            "epochs": int(self.epochs),
+            "train_size": self.train_size,
+            "seed": int(self.seed),
+            "batch_size": int(self.batch_size),
+            "hidden": list(self.hidden),
+            "loss": self.loss,
+            "learning_rate": float(self.learning_rate),
+        }
+
+    def fit(self, data: dict[str, np.ndarray], *, log_every: int | None = 0) -> keras.Model:
+        keras.utils.set_random_seed(self.seed)
+        model = dense_autoencoder(self.latent_dim, hidden=self.hidden, loss=self.loss,
+                                  learning_rate=self.learning_rate)
+        train(model, data["x_train"], epochs=self.epochs, batch_size=self.batch_size,
+              seed=self.seed, log_every=log_every)
+        return model
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class VAERecipe(Recipe):
+    """A dense VAE trained on flat MNIST images (loss: reconstruction + ``beta`` × KL).
+
+    Adam whose step size rises linearly to ``learning_rate`` over the first ``warmup_epochs`` epochs
+    and then decays along a cosine to 5 % of it (:func:`~ae_helpers.training.warmup_cosine`).
+
+    Introduced in chapter 4 (``book/04_vae.ipynb``).
+
+    Attributes
+    ----------
+    latent_dim : int
+        Size of the latent space.
+    hidden : tuple of int
+        Widths of the encoder's hidden layers (the decoder mirrors them).
+    beta : float
+        Weight of the KL term.
+    reconstruction : {"bce", "mse"}
+        As in :class:`ae_helpers.models.VAE`.
+    warmup_epochs : int
+        Epochs of linear warm-up (at most a quarter of the steps); 0: none.
+    follow : int
+        Film the training: record the codes (means) of this many test images (a stratified subset)
+        before training and then every ``ceil(steps / FRAMES)`` steps and after the last. They come
+        back in the trained model's ``extras``: ``"snapshots"`` (frames, follow, latent_dim),
+        ``"labels"`` (follow,) and ``"epochs"`` (frames,), the training done before each frame.
+        0: nothing is recorded.
+
+    Examples
+    --------
+    >>> VAERecipe(latent_dim=2, epochs=3).settings()["schedule"]
+    'linear warm-up over 1 epoch (at most a quarter of the steps), cosine to 5%'
+    """
+
+    name: ClassVar[str] = "vae"
+    model: ClassVar[str] = "dense_vae"
+
+    latent_dim: int = 2
+    hidden: tuple[int, ...] = (512, 256)
+    beta: float = 1.0
+    reconstruction: str = "bce"
+    warmup_epochs: int = 1
+    follow: int = 0
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        check_latent_dim(self.latent_dim)
+        object.__setattr__(self, "hidden", _widths(self.hidden))
+        check_number(self.beta, "beta", minimum=0)
+        check_choice(self.reconstruction, "reconstruction", RECONSTRUCTIONS)
+        check_int(self.warmup_epochs, "warmup_epochs", minimum=0)
+        check_int(self.follow, "follow", minimum=0, maximum=10_000)
+
+    def _schedule_name(self) -> str:
+        if not self.warmup_epochs:
+            return "cosine to 5%"
+        epochs = "1 epoch" if self.warmup_epochs == 1 else f"{self.warmup_epochs} epochs"
+        return f"linear warm-up over {epochs} (at most a quarter of the steps), cosine to 5%"
+
+    def settings(self) -> dict[str, Any]:
+        settings = {
+            "model": self.model,
+            "latent_dim": int(self.latent_dim),
+            "hidden": list(self.hidden),
+            "beta": float(self.beta),
+            "reconstruction": self.reconstruction,
+            "epochs": int(self.epochs),
+            "batch_size": int(self.batch_size),
+            "learning_rate": float(self.learning_rate),
+            "schedule": self._schedule_name(),
+            "seed": int(self.seed),
+            "train_size": self.train_size,
+        }
+        if self.model == "dense_vae":
+            settings.update(follow=int(self.follow), frames=FRAMES if self.follow else 0)
+        return settings
+
+    def data(self) -> dict[str, np.ndarray]:
+        (x_train, y_train), (x_test, y_test) = load_mnist(
+            layout="flat", train_size=self.train_size, test_size=self.follow or None, seed=self.seed
+        )
+        return {"x_train": x_train, "y_train": y_train, "x_test": x_test, "y_test": y_test}
+
+    def fingerprint(self, data: dict[str, np.ndarray]) -> str:
+        if self.follow:
+            return fingerprint(data["x_train"], data["x_test"])
+        return fingerprint(data["x_train"])
+
+    def _schedule(self, n: int) -> keras.optimizers.schedules.LearningRateSchedule:
+        per_epoch = steps_per_epoch(n, self.batch_size)
+        return warmup_cosine(self.learning_rate, self.epochs * per_epoch,
+                             warmup=self.warmup_epochs * per_epoch)
+
+    def fit(self, data: dict[str, np.ndarray], *, log_every: int | None = 0) -> Any:
+        keras.utils.set_random_seed(self.seed)
+        x_train = data["x_train"]
+        vae = dense_vae(self.latent_dim, hidden=self.hidden, beta=self.beta,
+                        reconstruction=self.reconstruction,
+                        learning_rate=self._schedule(len(x_train)), seed=self.seed)
+        film = None
+        per_epoch = steps_per_epoch(len(x_train), self.batch_size)
+        if self.follow:
+            film = LatentSnapshots(lambda x: posterior(vae, x)[0], data["x_test"],
+                                   every=max(1, -(-self.epochs * per_epoch // FRAMES)))
+        train(vae, x_train, epochs=self.epochs, batch_size=self.batch_size, targets=False,
+              log_every=log_every, seed=self.seed, callbacks=[film] if film else None)
+        if film is None:
+            return vae
+        return vae, {"snapshots": film.snapshots, "labels": data["y_test"],
+                     "epochs": film.steps / per_epoch}
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class CVAERecipe(VAERecipe):
+    """A dense conditional VAE trained on labelled MNIST: the labels are fed to both halves.
+
+    The same recipe as :class:`VAERecipe` with :func:`ae_helpers.models.dense_cvae` as the model,
+    except the warm-up: **none by default, on purpose**. Chapter 5 trains it, like its β sweep, at
+    Adam's 1e-3; the one-epoch warm-up exists for chapter 4's peak of 8e-3, which throws a fresh VAE
+    off without it. Keeping 0 also keeps chapter 5's measured numbers. Pass ``warmup_epochs=1`` for the
+    VAE's schedule. Filming (``follow``) is not offered.
+
+    Introduced in chapter 5 (``book/05_beyond.ipynb``).
+
+    Examples
+    --------
+    >>> CVAERecipe(latent_dim=2, epochs=3).settings()["schedule"]
+    'cosine to 5%'
+    """
+
+    name: ClassVar[str] = "cvae"
+    model: ClassVar[str] = "dense_cvae"
+
+    warmup_epochs: int = 0
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        if self.follow:
+            raise ValueError(f"follow must be 0 for a conditional VAE (not filmed), got {self.follow}")
+
+    def fingerprint(self, data: dict[str, np.ndarray]) -> str:
+        return fingerprint(data["x_train"], data["y_train"])
+
+    def fit(self, data: dict[str, np.ndarray], *, log_every: int | None = 0) -> keras.Model:
+        keras.utils.set_random_seed(self.seed)
+        x_train, y_train = data["x_train"], data["y_train"]
+        cvae = dense_cvae(self.latent_dim, hidden=self.hidden, beta=self.beta,
+                          reconstruction=self.reconstruction,
+                          learning_rate=self._schedule(len(x_train)), seed=self.seed)
+        train(cvae, x_train, y_train, epochs=self.epochs, batch_size=self.batch_size,
+              log_every=log_every, seed=self.seed, batches=LabelledBatches)
+        return cvae
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class JudgeRecipe(Recipe):
+    """The judge: :func:`ae_helpers.measure.judge_network` trained to classify MNIST digits.
+
+    Adam with a cosine decay; its test accuracy on all 10,000 test digits is measured once, after
+    training, and kept beside it in the cache. Chosen by measurement on two CPU cores: with 16 and 32
+    filters, 4 epochs of batches of 256 reach 99.25 % test accuracy in about 16 s; twice the filters
+    and 3 epochs of 128 reached 99.21 % in about 31 s. See ``PRESETS`` (``"judge"``).
+
+    Introduced in chapter 0 (``book/00_why_pixels_fail.ipynb``).
+    """
+
+    name: ClassVar[str] = "judge"
+
+    def settings(self) -> dict[str, Any]:
+        return {
+            "train_size": self.train_size,
+            "epochs": int(self.epochs),
+            "batch_size": int(self.batch_size),
+            "learning_rate": float(self.learning_rate),
+            "seed": int(self.seed),
+            "architecture": judge_network().to_json(),
+        }
+
+    def data(self) -> dict[str, np.ndarray]:
+        (x_train, y_train), (x_test, y_test) = load_mnist(layout="channels",
+                                                          train_size=self.train_size)
+        return {"x_train": x_train, "y_train": y_train, "x_test": x_test, "y_test": y_test}
+
+    def fingerprint(self, data: dict[str, np.ndarray]) -> str:
+        return fingerprint(data["x_train"], data["y_train"])
+
+    def fit(self, data: dict[str, np.ndarray], *, log_every: int | None = 0) -> Any:
+        keras.utils.set_random_seed(self.seed)
+        model = judge_network()
+        steps = self.epochs * steps_per_epoch(len(data["x_train"]), self.batch_size)
+        model.compile(
+            optimizer=keras.optimizers.Adam(
+                keras.optimizers.schedules.CosineDecay(self.learning_rate, steps)),
+            loss="sparse_categorical_crossentropy",
+            metrics=["accuracy"],
+        )
+        train(model, data["x_train"], data["y_train"], epochs=self.epochs,
+              batch_size=self.batch_size, log_every=log_every)
+        # Measured once and kept beside the model: loading it later costs no pass over the test set.
+        return model, {"test_accuracy": np.array(accuracy_on(model, data["x_test"], data["y_test"]))}
+
+
+PRESETS: dict[str, tuple[Recipe, Recipe]] = {
+    "chapter2-autoencoder": (
+        AutoencoderRecipe(latent_dim=2, epochs=6, train_size=20_000, batch_size=256),
+        AutoencoderRecipe(latent_dim=2, epochs=2, train_size=2000, batch_size=32),
+    ),
+    "chapter4-vae": (
+        VAERecipe(latent_dim=2, hidden=(256, 128, 64, 32), epochs=8, train_size=None,
+                  batch_size=256, learning_rate=8e-3, follow=500),
+        VAERecipe(latent_dim=2, hidden=(256, 128, 64, 32), epochs=3, train_size=6000,
+                  batch_size=64, learning_rate=4e-3, follow=500),
+    ),
+    "judge": (
+        JudgeRecipe(epochs=4, batch_size=256, learning_rate=4e-3),
+        JudgeRecipe(epochs=3, train_size=6000, batch_size=128, learning_rate=3e-3),
+    ),
+}
+"""The models several chapters share, by name: ``(full-mode recipe, quick-mode recipe)``.
+
+* ``"chapter2-autoencoder"`` — the 2-D dense autoencoder of chapter 2, reused by chapters 3 and 4.
+* ``"chapter4-vae"`` — chapter 4's 2-D VAE (784-256-128-64-32-2, filmed on 500 test digits).
+* ``"judge"`` — the digit classifier of every chapter.
+"""
+
+
+def preset(name: str, *, quick: bool | None = None) -> Recipe:
+    """Return the recipe of a named model that several chapters share.
+
+    Introduced in chapter 2 (``book/02_detached_decoder.ipynb``).
+
+    Parameters
+    ----------
+    name : str
+        One of ``PRESETS``.
+    quick : bool, optional
+        Quick mode's recipe instead of full mode's; default :func:`ae_helpers.quick_mode`.
+
+    Examples
+    --------
+    >>> preset("chapter2-autoencoder", quick=False).train_size
+    20000
+    >>> preset("chapter2-autoencoder", quick=True).batch_size
+    32
+    """
+    if name not in PRESETS:
+        raise ValueError(f"name must be one of {tuple(PRESETS)}, got {name!r}")
+    full, small = PRESETS[name]
+    return small if (quick_mode() if quick is None else bool(quick)) else full
+
+
+def trained(recipe: Recipe | str, *, quick: bool | None = None, log_every: int | None = 0) -> Trained:
+    """Load the model a recipe (or a named preset) makes from the cache, or train and cache it.
+
+    The one path from settings to a trained model: every ``trained_*`` helper calls it.
+
+    Introduced in chapter 1 (``book/01_compression.ipynb``).
+
+    Parameters
+    ----------
+    recipe : Recipe or str
+        A recipe, or the name of a preset (:func:`preset`).
+    quick : bool, optional
+        Cap the recipe for quick mode (``Recipe.quick()``); default :func:`ae_helpers.quick_mode`.
+    log_every : int, optional
+        Print a line every this many epochs while training (0: silent).
+
+    Returns
+    -------
+    Trained
+        ``.model``, its ``.history``, the training ``.seconds``, ``.from_cache``, ``.extras``.
+
+    Examples
+    --------
+    >>> t = trained(AutoencoderRecipe(latent_dim=2, epochs=1, train_size=500))  # doctest: +SKIP
+    >>> t.model.get_layer("decoder").input_shape  # doctest: +SKIP
+    (None, 2)
+    """
+    quick = quick_mode() if quick is None else bool(quick)
+    if isinstance(recipe, str):
+        recipe = preset(recipe, quick=quick)
+    if not isinstance(recipe, Recipe) or type(recipe) is Recipe:
+        raise TypeError(f"recipe must be a Recipe subclass or a preset name, got {recipe!r}")
+    if quick:
+        recipe = recipe.quick()
+    data = recipe.data()
+    settings = {**recipe.settings(), "data": recipe.fingerprint(data)}
+    return load_or_train(recipe.name, settings, lambda: recipe.fit(data, log_every=log_every))
+
+
+def trained_autoencoder(
+    latent_dim: int,
+    *,
+    epochs: int,
+    train_size: int | None = None,
+    seed: int = 0,
+    quick: bool | None = None,
+    batch_size: int = 256,
+    hidden: Sequence[int] = (512, 256),
+    loss: str = "binary_crossentropy",
+    learning_rate: float = 1e-3,
+) -> Trained:
+    """The dense autoencoder of :class:`AutoencoderRecipe`, trained on MNIST (or loaded).
+
+    ``trained(AutoencoderRecipe(latent_dim=..., ...))`` in one call; the arguments are the recipe's
+    fields. Introduced in chapter 1 (``book/01_compression.ipynb``).
+
+    Returns
+    -------
+    Trained
+        ``.model`` is the autoencoder (``encoder_of`` / ``decoder_of`` give its halves).
+
+    Examples
+    --------
+    >>> t = trained_autoencoder(2, epochs=1, train_size=500, quick=True)  # doctest: +SKIP
+    """
+    return trained(AutoencoderRecipe(
+        latent_dim=latent_dim, epochs=epochs, train_size=train_size, seed=seed,
+        batch_size=batch_size, hidden=hidden, loss=loss, learning_rate=learning_rate,
+    ), quick=quick)
+
+
+def trained_vae(latent_dim: int = 2, *, quick: bool | None = None, log_every: int | None = 0,
+                **fields: Any) -> Trained:
+    """The dense VAE of :class:`VAERecipe`, trained on MNIST (or loaded).
+
+    ``trained(VAERecipe(latent_dim=..., **fields))`` in one call: ``fields`` are the recipe's
+    (``epochs`` is required; ``beta``, ``reconstruction``, ``train_size``, ``seed``, ``hidden``,
+    ``batch_size``, ``learning_rate``, ``warmup_epochs``, ``follow``). Introduced in chapter 4
+    (``book/04_vae.ipynb``).
+
+    Returns
+    -------
+    Trained
+        ``model`` is the :class:`~ae_helpers.models.VAE`; ``history`` has ``loss``,
+        ``reconstruction`` and ``kl``.
+
+    Examples
+    --------
+    >>> trained_vae(2, epochs=1, train_size=500).model.latent_dim  # doctest: +SKIP
+    2
+    """
+    return trained(VAERecipe(latent_dim=latent_dim, **fields), quick=quick, log_every=log_every)
+
+
+def trained_cvae(latent_dim: int = 2, *, quick: bool | None = None, log_every: int | None = 0,
+                 **fields: Any) -> Trained:
+    """The conditional VAE of :class:`CVAERecipe`, trained on labelled MNIST (or loaded).
+
+    ``trained(CVAERecipe(latent_dim=..., **fields))`` in one call, with the fields of
+    :func:`trained_vae` but ``follow``. Introduced in chapter 5 (``book/05_beyond.ipynb``).
+
+    Examples
+    --------
+    >>> trained_cvae(2, epochs=1, train_size=500).model.n_classes  # doctest: +SKIP
+    10
+    """
+    return trained(CVAERecipe(latent_dim=latent_dim, **fields), quick=quick, log_every=log_every)
+
+
+def load_judge(*, quick: bool | None = None) -> Judge:
+    """Load the judge from the cache, or train it (about 16 s in full mode on two CPU cores).
+
+    The ``"judge"`` preset through :func:`trained`. Introduced in chapter 0
+    (``book/00_why_pixels_fail.ipynb``).
+
+    Parameters
+    ----------
+    quick : bool, optional
+        Quick mode's recipe (a few seconds of training); default :func:`ae_helpers.quick_mode`.
+
+    Returns
+    -------
+    Judge
+        With ``test_accuracy`` measured on the full MNIST test set.
+
+    Examples
+    --------
+    >>> load_judge().test_accuracy > 0.99  # doctest: +SKIP
+    True
+    """
+    result = trained("judge", quick=quick)
+    return Judge(result.model, float(result.extras["test_accuracy"]), result.from_cache)

@@ -1,0 +1,79 @@
+"""Figures: every picture and animation in the book, each made by one function here.
+
+A figure never trains or loads a model: it takes images, codes, models already trained, or the
+reports of :mod:`ae_helpers.measure`, and returns a Matplotlib figure (or an animation).
+
+* ``_images`` — grids and labelled rows of images, reconstructions, loss curves, error against code
+  size, class histograms (chapters 0-1; :func:`image_rows` everywhere).
+* ``_latent`` — the latent space: scatter, decoded grid, neighbourhoods, holes, per-digit room,
+  what the judge says (chapters 2-3).
+* ``_vae`` — codes against the N(0, I) prior, the AE-against-VAE comparison (chapter 4).
+* ``_tradeoff`` — rate against distortion, β strips, conditional grids, KL per dimension, sharpness
+  (chapter 5).
+* ``_animations`` — a latent walk and the latent space filling in, as HTML that plays without a
+  kernel (chapter 4).
+* ``_explorer`` — sliders over a 2-D latent space in Jupyter, a still picture in the static book.
+"""
+
+from ._animations import latent_filling_animation, latent_walk_animation, to_html
+from ._explorer import LatentExplorer, latent_explorer
+from ._images import (
+    class_histograms,
+    error_vs_latent,
+    image_grid,
+    image_rows,
+    loss_curves,
+    mosaic,
+    reconstruction_figure,
+)
+from ._latent import (
+    DIGIT_COLOURS,
+    area_share_bars,
+    decoded_grid,
+    generation_bars,
+    image_strip,
+    latent_scatter,
+    neighbourhood_curves,
+    neighbourhood_rows,
+    pick_mosaics,
+)
+from ._tradeoff import (
+    beta_strip,
+    conditional_grid,
+    kl_per_dimension_plot,
+    rate_distortion_curve,
+    sharpness_plot,
+)
+from ._vae import generation_comparison, prior_fit, prior_mass_within
+
+__all__ = [
+    "DIGIT_COLOURS",
+    "LatentExplorer",
+    "area_share_bars",
+    "beta_strip",
+    "class_histograms",
+    "conditional_grid",
+    "decoded_grid",
+    "error_vs_latent",
+    "generation_bars",
+    "generation_comparison",
+    "image_grid",
+    "image_rows",
+    "image_strip",
+    "kl_per_dimension_plot",
+    "latent_explorer",
+    "latent_filling_animation",
+    "latent_scatter",
+    "latent_walk_animation",
+    "loss_curves",
+    "mosaic",
+    "neighbourhood_curves",
+    "neighbourhood_rows",
+    "pick_mosaics",
+    "prior_fit",
+    "prior_mass_within",
+    "rate_distortion_curve",
+    "reconstruction_figure",
+    "sharpness_plot",
+    "to_html",
+]

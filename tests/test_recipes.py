@@ -1,0 +1,142 @@
+"""Recipes for trained models: one path (`trained`), quick mode in one place, presets, stable keys."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from ae_helpers.models import decoder_of, encoder_of, latent_dim_of
+from ae_helpers.training import (
+    PRESETS,
+    QUICK_EPOCHS,
+    QUICK_TRAIN_SIZE,
+    AutoencoderRecipe,
+    CVAERecipe,
+    JudgeRecipe,
+    VAERecipe,
+    preset,
+    trained,
+    trained_autoencoder,
+)
+
+
+@pytest.fixture
+def small_world(fake_mnist, isolated_cache, monkeypatch):
+    monkeypatch.setenv("AE_HELPERS_MNIST", str(fake_mnist))
+    return isolated_cache
+
+
+def test_trains_once_then_loads_from_the_cache(small_world):
+    first = trained_autoencoder(3, epochs=2, train_size=100, hidden=(16,), quick=False)
+    assert not first.from_cache
+    assert len(first.history["loss"]) == 2
+    assert latent_dim_of(decoder_of(first.model)) == 3
+    assert encoder_of(first.model).output_shape == (None, 3)
+    again = trained(AutoencoderRecipe(latent_dim=3, epochs=2, train_size=100, hidden=[16]),
+                    quick=False)
+    assert again.from_cache and again.history == first.history  # the wrapper is the same path
+    other = trained_autoencoder(3, epochs=1, train_size=100, hidden=(16,), quick=False)
+    assert not other.from_cache  # different settings, different model
+
+
+@pytest.mark.parametrize("recipe", [
+    AutoencoderRecipe(latent_dim=2, epochs=50, train_size=50_000),
+    VAERecipe(epochs=50),
+    CVAERecipe(epochs=50, train_size=40_000),
+    JudgeRecipe(epochs=50),
+])
+def test_quick_mode_caps_every_kind_alike(recipe):
+    quick = recipe.quick()
+    assert (quick.epochs, quick.train_size) == (QUICK_EPOCHS, QUICK_TRAIN_SIZE)
+    assert type(quick) is type(recipe)
+    small = dataclasses.replace(recipe, epochs=1, train_size=100).quick()
+    assert (small.epochs, small.train_size) == (1, 100)  # within the caps: unchanged
+
+
+def test_trained_reads_quick_mode_from_the_environment(small_world, monkeypatch):
+    monkeypatch.setenv("AE_HELPERS_QUICK", "1")
+    capped = trained(AutoencoderRecipe(latent_dim=2, epochs=QUICK_EPOCHS + 2, train_size=100,
+                                       hidden=(8,)))
+    assert len(capped.history["loss"]) == QUICK_EPOCHS
+    monkeypatch.setenv("AE_HELPERS_QUICK", "0")
+    assert preset("chapter2-autoencoder") == PRESETS["chapter2-autoencoder"][0]
+    monkeypatch.setenv("AE_HELPERS_QUICK", "1")
+    assert preset("chapter2-autoencoder") == PRESETS["chapter2-autoencoder"][1]
+
+
+def test_presets_are_the_models_the_chapters_share():
+    full = preset("chapter2-autoencoder", quick=False)
+    assert (full.latent_dim, full.epochs, full.train_size, full.batch_size) == (2, 6, 20_000, 256)
+    vae = preset("chapter4-vae", quick=False)
+    assert vae.hidden == (256, 128, 64, 32) and vae.follow == 500
+    for full, quick in PRESETS.values():
+        assert quick.quick() == quick  # a preset's quick recipe lies within the caps
+        assert type(full) is type(quick)
+    with pytest.raises(ValueError, match="chapter2-autoencoder"):
+        preset("chapter-2")
+
+
+def test_a_preset_is_trained_by_name(small_world, monkeypatch):
+    monkeypatch.setitem(PRESETS, "tiny", (AutoencoderRecipe(latent_dim=2, epochs=1, train_size=60,
+                                                            hidden=(8,), batch_size=20),) * 2)
+    by_name = trained("tiny", quick=False)
+    by_recipe = trained(preset("tiny"), quick=False)
+    assert not by_name.from_cache and by_recipe.from_cache
+
+
+def test_cache_keys_are_unchanged_by_the_restructure():
+    # The settings that the old trained_autoencoder / trained_vae / trained_cvae / load_judge wrote
+    # into the cache key; a model cached before the restructure still loads.
+    assert AutoencoderRecipe(latent_dim=2, epochs=6, train_size=20_000).settings() == {
+        "latent_dim": 2, "epochs": 6, "train_size": 20_000, "seed": 0, "batch_size": 256,
+        "hidden": [512, 256], "loss": "binary_crossentropy", "learning_rate": 1e-3,
+    }
+    assert VAERecipe(epochs=8, follow=500).settings() == {
+        "model": "dense_vae", "latent_dim": 2, "hidden": [512, 256], "beta": 1.0,
+        "reconstruction": "bce", "epochs": 8, "batch_size": 128, "learning_rate": 1e-3,
+        "schedule": "linear warm-up over 1 epoch (at most a quarter of the steps), cosine to 5%",
+        "seed": 0, "train_size": None, "follow": 500, "frames": 20,
+    }
+    assert CVAERecipe(epochs=8).settings() == {
+        "model": "dense_cvae", "latent_dim": 2, "hidden": [512, 256], "beta": 1.0,
+        "reconstruction": "bce", "epochs": 8, "batch_size": 128, "learning_rate": 1e-3,
+        "schedule": "cosine to 5%", "seed": 0, "train_size": None,
+    }
+    judge = JudgeRecipe(epochs=4, batch_size=256, learning_rate=4e-3).settings()
+    assert {k: v for k, v in judge.items() if k != "architecture"} == {
+        "train_size": None, "epochs": 4, "batch_size": 256, "learning_rate": 4e-3, "seed": 0,
+    }
+
+
+@pytest.mark.parametrize("change,error", [
+    ({"latent_dim": 0}, ValueError),
+    ({"latent_dim": 2.0}, TypeError),
+    ({"epochs": 0}, ValueError),
+    ({"epochs": "3"}, TypeError),
+    ({"train_size": -5}, ValueError),
+    ({"seed": -1}, ValueError),
+    ({"seed": 1.5}, TypeError),
+    ({"learning_rate": 0.0}, ValueError),
+    ({"hidden": (8, 0)}, ValueError),
+    ({"loss": "l1"}, ValueError),
+])
+def test_bad_arguments_name_the_argument(change, error):
+    (name, value), = change.items()
+    with pytest.raises(error, match=f"^{name}") as info:
+        AutoencoderRecipe(**{"latent_dim": 2, "epochs": 1, **change})
+    got = str(info.value).rsplit("got ", 1)[1]
+    assert got.startswith(repr(value)) or got == "0"  # the value itself (or the bad width in hidden)
+
+
+def test_the_same_mistake_is_the_same_error_in_every_recipe():
+    for kind in (AutoencoderRecipe, VAERecipe, CVAERecipe):
+        with pytest.raises(TypeError, match="epochs must be an int, got '3'"):
+            kind(latent_dim=2, epochs="3")
+        with pytest.raises(ValueError, match="batch_size must be an int >= 1, got 0"):
+            kind(latent_dim=2, epochs=1, batch_size=0)
+
+
+def test_trained_refuses_what_is_not_a_recipe():
+    with pytest.raises(TypeError, match="recipe"):
+        trained({"latent_dim": 2})
