@@ -45,6 +45,10 @@ class LatentSnapshots(keras.callbacks.Callback):
         self._step = 0
 
     def _take(self) -> None:
+        # On JAX, Keras's trainer holds the weights apart from the model during an epoch, and the
+        # encoder would find its variables empty. Reading ``self.model`` makes Keras write them back
+        # (Callback.model syncs the state); on the other backends it is a plain attribute.
+        _ = self.model
         self._frames.append(np.asarray(self.encode(self.images), dtype=np.float32))
         self._steps.append(self._step)
 
