@@ -20,7 +20,7 @@ def test_returns_the_layout_asked_for(layout, shape):
 
 
 BAD = [
-    ("32x32 images", np.zeros((2, 32, 32), "float32"), ValueError, "shape"),
+    ("a batch of 5 axes", np.zeros((2, 4, 4, 4, 1), "float32"), ValueError, "shape"),
     ("one image without batch", np.zeros((28, 28), "float32"), ValueError, "shape"),
     ("flat of wrong length", np.zeros((2, 783), "float32"), ValueError, "shape"),
     ("0-255 as floats", np.full((2, 784), 255.0), ValueError, "divide by 255"),
@@ -44,3 +44,27 @@ def test_bad_input_gets_a_clear_error(case, value, error, match):
 def test_error_names_the_argument():
     with pytest.raises(ValueError, match="^reconstructions must"):
         as_images(np.zeros((1, 5)), name="reconstructions")
+
+
+@pytest.mark.parametrize("shape,layout,out", [
+    ((2, 32, 32), "channels", (2, 32, 32, 1)),
+    ((2, 32, 32, 3), "image", (2, 32, 32, 3)),
+    ((2, 32, 32, 1), "image", (2, 32, 32)),
+    ((2, 64), "image", (2, 8, 8)),
+    ((2, 8, 8, 3), "flat", (2, 192)),
+    ((2, 3072), "channels", None),
+])
+def test_any_image_shape(shape, layout, out):
+    x = np.zeros(shape, "float32")
+    if out is None:  # flat rows of no square size: the height and width must be given
+        with pytest.raises(ValueError, match="image_shape"):
+            as_images(x, layout=layout)
+        assert as_images(x, layout=layout, image_shape=(32, 32, 3)).shape == (2, 32, 32, 3)
+    else:
+        assert as_images(x, layout=layout).shape == out
+
+
+def test_image_shape_must_match_the_model():
+    with pytest.raises(ValueError, match="784 values per image"):
+        as_images(np.zeros((2, 8, 8), "float32"), image_shape=(784,))
+    assert as_images(np.zeros((2, 784), "float32"), image_shape=(28, 28, 1)).shape == (2, 28, 28, 1)

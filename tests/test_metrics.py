@@ -51,7 +51,7 @@ def test_layouts_give_the_same_error_and_table_has_every_kind():
     (np.zeros((2, 784)), np.zeros((3, 784)), ValueError, "same number of images"),
     (np.zeros((2, 784)), np.zeros((2, 28, 28)), ValueError, "shape"),
     (np.zeros((2, 784)), np.full((2, 784), 2.0), ValueError, r"\[0, 1\]"),
-    (np.zeros((2, 10)), np.zeros((2, 10)), ValueError, "must have shape"),
+    (np.zeros((2, 10)), np.zeros((2, 12)), ValueError, "shape"),
     (np.zeros((2, 784), np.uint8), np.zeros((2, 784)), TypeError, "floating point"),
 ])
 def test_errors_validate_inputs(a, b, error, match):

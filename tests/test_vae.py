@@ -190,8 +190,8 @@ def test_conv_builders_make_a_working_vae():
     history = vae.fit(x, epochs=2, batch_size=16, verbose=0).history
     assert np.isfinite(history["loss"]).all()
     assert posterior(vae, x[:3])[0].shape == (3, 2)
-    with pytest.raises(ValueError, match="two conv layers"):
-        conv_vae_encoder(2, filters=(4,))
+    with pytest.raises(ValueError, match="divisible by 4"):
+        conv_vae_encoder(2, image_shape=(30, 30, 1), filters=(4, 8))
 
 
 # --- Analysis helpers ---------------------------------------------------------------------------

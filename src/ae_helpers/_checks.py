@@ -230,38 +230,76 @@ def _range(minimum: float | None, maximum: float | None) -> str:
     return ""
 
 
-_LAYOUTS = {(784,): "flat", (28, 28): "image", (28, 28, 1): "channels"}
+LAYOUTS = ("channels", "image", "flat")
+"""What :func:`as_images` can return: ``(n, h, w, c)``, ``(n, h, w)`` (colour: ``(n, h, w, c)``) or ``(n, h*w*c)``."""
 
 
-def as_images(images: Any, *, name: str = "images", layout: str = "channels") -> np.ndarray:
-    """Return ``images`` as a float32 array of shape ``(n, 28, 28, 1)`` (or another layout).
+def as_image_shape(shape: Any, *, name: str = "image_shape") -> tuple[int, ...]:
+    """Return one image's shape as ``(h, w, c)``; a flat ``(d,)`` shape as ``(d,)`` if it has no square.
+
+    ``(h, w)`` is one channel (greyscale); ``(784,)`` is MNIST's 28×28; another flat size ``d``
+    that is a perfect square is read as a ``√d × √d`` greyscale image (scikit-learn's 8×8 digits are
+    ``(64,)``); any other flat size stays flat, and its images cannot be drawn.
+
+    Examples
+    --------
+    >>> as_image_shape((784,)), as_image_shape((8, 8)), as_image_shape((32, 32, 3)), as_image_shape((10,))
+    ((28, 28, 1), (8, 8, 1), (32, 32, 3), (10,))
+    """
+    try:
+        dims = tuple(int(check_int(d, name)) for d in shape)
+    except TypeError as err:
+        raise TypeError(f"{name} must be a tuple of ints such as (28, 28) or (32, 32, 3), "
+                        f"got {shape!r}") from err
+    if len(dims) == 2:
+        return dims + (1,)
+    if len(dims) == 3:
+        return dims
+    if len(dims) == 1:
+        side = int(round(dims[0] ** 0.5))
+        return (side, side, 1) if side * side == dims[0] else dims
+    raise ValueError(f"{name} must be (d,), (h, w) or (h, w, c), got {shape!r}")
+
+
+def as_images(images: Any, *, name: str = "images", layout: str = "channels",
+              image_shape: Any = None) -> np.ndarray:
+    """Return ``images`` as a float32 batch in [0, 1], in one of three layouts.
+
+    A batch is ``(n, h, w)`` (greyscale), ``(n, h, w, c)`` (``c`` channels: 3 for colour), or flat
+    ``(n, d)``. A flat batch is unflattened with ``image_shape`` if given, else as MNIST's 28×28 for
+    ``d = 784`` and as a square greyscale image when ``d`` is a square (see :func:`as_image_shape`).
 
     Parameters
     ----------
-    images : array-like
-        A batch of MNIST-sized images in [0, 1]: ``(n, 784)``, ``(n, 28, 28)`` or
-        ``(n, 28, 28, 1)``, floating point.
+    images : array-like or tensor
+        A batch of images in [0, 1], floating point (a backend tensor is converted).
     name : str
         What to call the argument in error messages.
     layout : {"channels", "image", "flat"}
-        The layout to return.
+        ``(n, h, w, c)``; ``(n, h, w)`` for one channel and ``(n, h, w, c)`` for more (what
+        Matplotlib's ``imshow`` draws); or ``(n, h * w * c)``.
+    image_shape : tuple of int, optional
+        The shape the images must have (for example a model's input shape without the batch
+        axis): ``(d,)``, ``(h, w)`` or ``(h, w, c)``. The batch must have as many values per image.
 
     Raises
     ------
     TypeError
         If ``images`` is not numeric or not floating point (uint8 0-255 must be scaled first).
     ValueError
-        If the shape is not one of the three layouts, the batch is empty, or values are NaN/inf
-        or outside [0, 1].
+        If the batch is empty, has the wrong number of axes or of values per image, or holds NaN,
+        infinite values or values outside [0, 1].
 
     Examples
     --------
     >>> as_images(np.zeros((2, 784), dtype="float32")).shape
     (2, 28, 28, 1)
-    >>> as_images(np.zeros((2, 32, 32)))
+    >>> as_images(np.zeros((2, 32, 32, 3)), layout="image").shape
+    (2, 32, 32, 3)
+    >>> as_images(np.zeros((2, 8, 8)), image_shape=(784,))
     Traceback (most recent call last):
     ...
-    ValueError: images must have shape (n, 784), (n, 28, 28) or (n, 28, 28, 1); got (2, 32, 32)
+    ValueError: images must hold 784 values per image (image shape (28, 28, 1)), got shape (2, 8, 8)
     """
     images = to_numpy(images)  # a backend tensor, on any device
     try:
@@ -275,19 +313,38 @@ def as_images(images: Any, *, name: str = "images", layout: str = "channels") ->
             f"{name} must be floating point in [0, 1], got dtype {arr.dtype}; "
             "scale integer pixels first: images.astype('float32') / 255"
         )
-    if arr.ndim < 2 or tuple(arr.shape[1:]) not in _LAYOUTS:
+    check_choice(layout, "layout", LAYOUTS)
+    if arr.ndim not in (2, 3, 4):
         raise ValueError(
-            f"{name} must have shape (n, 784), (n, 28, 28) or (n, 28, 28, 1); got {arr.shape}"
+            f"{name} must be a batch (n, h, w), (n, h, w, c) or flat (n, d); got shape {arr.shape}"
         )
-    if len(arr) == 0:
+    if len(arr) == 0 or arr.size == 0:
         raise ValueError(f"{name} is empty: shape {arr.shape}")
+    own = tuple(int(d) for d in arr.shape[1:])
+    if image_shape is None:
+        shape = as_image_shape(own, name=name)
+    else:
+        shape = as_image_shape(image_shape)
+        if int(np.prod(shape)) != int(np.prod(own)):
+            raise ValueError(f"{name} must hold {int(np.prod(shape))} values per image (image "
+                             f"shape {shape}), got shape {arr.shape}")
+        if len(shape) == 1 and len(own) > 1:
+            shape = as_image_shape(own, name=name)  # the batch knows its structure
     if not np.isfinite(arr).all():
         raise ValueError(f"{name} contains NaN or infinite values")
     lo, hi = float(arr.min()), float(arr.max())
     if lo < 0.0 or hi > 1.0:
         hint = " (0-255 pixels? divide by 255)" if hi > 1.0 else ""
         raise ValueError(f"{name} must lie in [0, 1]; got values from {lo:g} to {hi:g}{hint}")
-    shapes = {"flat": (784,), "image": (28, 28), "channels": (28, 28, 1)}
-    if layout not in shapes:
-        raise ValueError(f"layout must be one of {sorted(shapes)}, got {layout!r}")
-    return arr.astype(np.float32, copy=False).reshape((len(arr),) + shapes[layout])
+    arr = arr.astype(np.float32, copy=False)
+    if layout == "flat":
+        return arr.reshape(len(arr), -1)
+    if len(shape) == 1:
+        raise ValueError(
+            f"{name} must be images of a known height and width: flat rows of {shape[0]} values "
+            "are not a square; pass image_shape=(h, w) or (h, w, c), or give the batch as "
+            "(n, h, w) / (n, h, w, c)"
+        )
+    if layout == "image" and shape[2] == 1:
+        shape = shape[:2]
+    return arr.reshape((len(arr),) + shape)

@@ -22,8 +22,8 @@ from typing import Any, Literal
 
 import numpy as np
 
-from .._checks import as_images, check_codes, check_int, check_number, check_point, check_seed
-from ..models import latent_dim_of, run_model
+from .._checks import check_codes, check_int, check_number, check_point, check_seed
+from ..models import latent_dim_of, model_input, model_output, run_model
 
 Spacing = Literal["box", "gaussian"]
 
@@ -58,11 +58,8 @@ def encode(encoder: Any, images: Any, *, batch_size: int = 1000) -> np.ndarray:
     >>> encode(dense_encoder(2, hidden=(8,)), np.zeros((5, 28, 28), "float32")).shape
     (5, 2)
     """
-    x = as_images(images, layout="flat")
-    shape = tuple(getattr(encoder, "input_shape", (None, 784))[1:])
-    if int(np.prod(shape)) != 784:
-        raise ValueError(f"the encoder takes inputs of shape {shape}, not MNIST images")
-    out = _run(encoder, x.reshape((len(x),) + shape), batch_size)
+    x = model_input(encoder, images)
+    out = _run(encoder, x, batch_size)
     return check_codes(out, "the encoder's output")
 
 
@@ -84,7 +81,7 @@ def decode(decoder: Any, codes: Any, *, batch_size: int = 1000) -> np.ndarray:
     """
     z = check_codes(codes, dim=latent_dim_of(decoder))
     out = _run(decoder, z, batch_size)
-    return as_images(np.clip(out, 0.0, 1.0), name="decoded images", layout="image")
+    return model_output(decoder, out)
 
 
 # --------------------------------------------------------------------------- boxes

@@ -9,14 +9,8 @@ from typing import Any
 
 import numpy as np
 
-from .._checks import as_images
-from ..models import VAE, run_model
+from ..models import VAE, model_input, model_output, run_model
 from ._space import sample_normal
-
-
-def _vae_input(vae: VAE, x: Any) -> np.ndarray:
-    images = as_images(x, name="x", layout="flat")
-    return images.reshape((len(images),) + tuple(vae.encoder.input_shape[1:]))
 
 
 def posterior(vae: VAE, x: Any, *, batch_size: int = 1000) -> tuple[np.ndarray, np.ndarray]:
@@ -33,12 +27,14 @@ def posterior(vae: VAE, x: Any, *, batch_size: int = 1000) -> tuple[np.ndarray, 
     >>> mean.shape, log_var.shape
     ((3, 2), (3, 2))
     """
-    mean, log_var = run_model(vae.encoder, _vae_input(vae, x), batch_size=batch_size)
+    mean, log_var = run_model(vae.encoder, model_input(vae.encoder, x, name="x"),
+                              batch_size=batch_size)
     return mean, log_var
 
 
 def reconstruct(vae: VAE, x: Any, *, batch_size: int = 1000) -> np.ndarray:
-    """Decode the mean code of each image: the VAE's reconstructions, ``(n, 28, 28)`` in [0, 1].
+    """Decode the mean code of each image: the VAE's reconstructions in [0, 1], ``(n, h, w)``
+    (colour: ``(n, h, w, c)``).
 
     The mean ``mu(x)`` rather than a sampled ``z``: the reconstruction the model considers most
     typical, without the sampling noise.
@@ -53,11 +49,12 @@ def reconstruct(vae: VAE, x: Any, *, batch_size: int = 1000) -> np.ndarray:
     """
     mean, _ = posterior(vae, x, batch_size=batch_size)
     (images,) = run_model(vae.decoder, mean, batch_size=batch_size)
-    return as_images(np.clip(images, 0.0, 1.0), name="reconstructions", layout="image")
+    return model_output(vae.decoder, images, name="reconstructions")
 
 
 def generate(vae: VAE, n: int, *, seed: int = 0, batch_size: int = 1000) -> np.ndarray:
-    """Draw ``n`` codes from the prior ``N(0, I)`` and decode them: new images ``(n, 28, 28)``.
+    """Draw ``n`` codes from the prior ``N(0, I)`` and decode them: ``n`` new images in the
+    decoder's image shape (``(n, 28, 28)`` for MNIST).
 
     The codes are those of :func:`ae_helpers.latent.sample_normal` with the same ``seed``, so
     ``generate(vae, n, seed=s)`` equals ``decode(vae.decoder, sample_normal(n, d, seed=s))``.
@@ -72,4 +69,4 @@ def generate(vae: VAE, n: int, *, seed: int = 0, batch_size: int = 1000) -> np.n
     """
     codes = sample_normal(n, vae.latent_dim, seed=seed)
     (images,) = run_model(vae.decoder, codes, batch_size=batch_size)
-    return as_images(np.clip(images, 0.0, 1.0), name="generated images", layout="image")
+    return model_output(vae.decoder, images, name="generated images")

@@ -9,9 +9,9 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from .._checks import as_images, check_int, check_seed
+from .._checks import check_int, check_seed
 from ..latent import posterior
-from ..models import VAE, run_model
+from ..models import VAE, model_input, run_model
 
 
 class ElboTerms(NamedTuple):
@@ -55,7 +55,7 @@ def elbo_terms(vae: VAE, x: Any, *, n_samples: int = 4, seed: int = 0,
     0.0
     """
     n_samples = check_int(n_samples, "n_samples")
-    images = as_images(x, name="x", layout="flat")
+    images = model_input(vae.encoder, x, name="x")
     mean, log_var = posterior(vae, images, batch_size=batch_size)
     flat = images.reshape(len(images), -1).astype(np.float64)
     rng = np.random.default_rng(check_seed(seed))

@@ -12,12 +12,13 @@ The judge is trained once per machine and settings and then loaded from the mode
 from __future__ import annotations
 
 import dataclasses
+from typing import Any
 
 import keras
 import numpy as np
 
-from .._checks import as_images
-from ..models import run_model
+from .._checks import as_image_shape, check_int, check_number
+from ..models import model_input, run_model
 
 DEFAULT_THRESHOLD = 0.9
 
@@ -76,34 +77,47 @@ def normalised_entropy(counts: np.ndarray) -> float:
     return float(min(1.0, max(0.0, round(h, 12))))  # no 0.9999999999999998 for a uniform histogram
 
 
-def judge_network() -> keras.Model:
+def judge_network(image_shape: Any = (28, 28, 1), n_classes: int = 10) -> keras.Model:
     """Build the judge's architecture (untrained): two conv blocks, a hidden layer, a softmax.
+
+    For MNIST's 28×28 (the default) the convolutions are 5×5 without padding; for smaller images
+    (at least 4×4, such as scikit-learn's 8×8 digits) they are 3×3 with padding. The layer before
+    the softmax is named ``"hidden"`` (its activations are the judge's features).
 
     Examples
     --------
     >>> judge_network().output_shape
     (None, 10)
+    >>> judge_network((8, 8), n_classes=3).output_shape
+    (None, 3)
     """
+    shape = as_image_shape(image_shape)
+    n_classes = check_int(n_classes, "n_classes", minimum=2)
+    if len(shape) != 3 or min(shape[:2]) < 4:
+        raise ValueError(f"image_shape must be (h, w) or (h, w, c) with h, w >= 4, got {image_shape!r}")
+    small = min(shape[:2]) < 20
+    kernel, padding, hidden = (3, "same", 64) if small else (5, "valid", 128)
     return keras.Sequential(
         [
-            keras.Input((28, 28, 1), name="image"),
-            keras.layers.Conv2D(16, 5, activation="relu", name="conv1"),
+            keras.Input(shape, name="image"),
+            keras.layers.Conv2D(16, kernel, padding=padding, activation="relu", name="conv1"),
             keras.layers.MaxPooling2D(name="pool1"),
-            keras.layers.Conv2D(32, 5, activation="relu", name="conv2"),
+            keras.layers.Conv2D(32, kernel, padding=padding, activation="relu", name="conv2"),
             keras.layers.MaxPooling2D(name="pool2"),
             keras.layers.Flatten(name="flatten"),
-            keras.layers.Dense(128, activation="relu", name="hidden"),
+            keras.layers.Dense(hidden, activation="relu", name="hidden"),
             keras.layers.Dropout(0.4, name="dropout"),
-            keras.layers.Dense(10, activation="softmax", name="digit"),
+            keras.layers.Dense(n_classes, activation="softmax", name="digit"),
         ],
         name="judge",
     )
 
 
 class Judge:
-    """A trained digit classifier with scoring helpers.
+    """A trained image classifier with scoring helpers: for the book, MNIST's digit judge.
 
-    Use :func:`load_judge` to get one.
+    Use :func:`ae_helpers.training.load_judge` for MNIST's, or
+    :func:`ae_helpers.training.fit_judge` to fit one to any labelled image set.
     """
 
     def __init__(self, model: keras.Model, test_accuracy: float, from_cache: bool) -> None:
@@ -111,10 +125,14 @@ class Judge:
         self.test_accuracy = test_accuracy
         self.from_cache = from_cache
 
+    @property
+    def n_classes(self) -> int:
+        """Number of classes (10 for MNIST's digits)."""
+        return int(self.model.output_shape[-1])
+
     def probabilities(self, images: np.ndarray) -> np.ndarray:
-        """Class probabilities, shape ``(n, 10)``, for images in [0, 1]."""
-        x = as_images(images)
-        return run_model(self.model, x, batch_size=1024)[0]
+        """Class probabilities, shape ``(n, n_classes)``, for images in [0, 1] of the judge's shape."""
+        return run_model(self.model, model_input(self.model, images), batch_size=1024)[0]
 
     def predict(self, images: np.ndarray) -> np.ndarray:
         """The predicted digit of each image, shape ``(n,)``."""
@@ -126,7 +144,7 @@ class Judge:
         Parameters
         ----------
         images : np.ndarray
-            ``(n, 784)``, ``(n, 28, 28)`` or ``(n, 28, 28, 1)`` floats in [0, 1].
+            Images in [0, 1] of the judge's shape (``(n, 28, 28)``, flat or with a channel axis).
         threshold : float
             Confidence needed to count an image as recognised, in (0, 1].
 
@@ -136,10 +154,9 @@ class Judge:
         >>> judge.score(x_test[:100]).recognised > 0.9  # doctest: +SKIP
         True
         """
-        if not 0.0 < float(threshold) <= 1.0:
-            raise ValueError(f"threshold must be in (0, 1], got {threshold}")
+        threshold = check_number(threshold, "threshold", minimum=1e-9, maximum=1.0)
         probs = self.probabilities(images)
-        hist = np.bincount(probs.argmax(axis=1), minlength=10)
+        hist = np.bincount(probs.argmax(axis=1), minlength=self.n_classes)
         return JudgeReport(
             n=len(probs),
             recognised=float((probs.max(axis=1) >= threshold).mean()),
@@ -157,5 +174,5 @@ def accuracy_on(model: keras.Model, images: np.ndarray, labels: np.ndarray) -> f
     >>> accuracy_on(judge_network(), np.zeros((4, 28, 28, 1), "float32"), np.zeros(4, int)) in (0.0, 1.0)
     True
     """
-    probabilities = run_model(model, images, batch_size=500)[0]
+    probabilities = run_model(model, model_input(model, images), batch_size=500)[0]
     return float((probabilities.argmax(axis=1) == np.asarray(labels)).mean())

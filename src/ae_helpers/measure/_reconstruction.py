@@ -29,10 +29,10 @@ BCE_EPSILON = 1e-7
 def _pair(originals: np.ndarray, reconstructions: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     x = as_images(originals, name="originals", layout="flat").astype(np.float64)
     x_hat = as_images(reconstructions, name="reconstructions", layout="flat").astype(np.float64)
-    if x.shape != x_hat.shape:
+    if len(x) != len(x_hat):
         raise ValueError(
             f"originals and reconstructions must hold the same number of images; got {len(x)} "
-            f"and {len(x_hat)}"
+            f"and {len(x_hat)} (shapes {np.shape(originals)} and {np.shape(reconstructions)})"
         )
     shape_a, shape_b = np.shape(originals), np.shape(reconstructions)
     if shape_a != shape_b:

@@ -40,8 +40,16 @@ from ._losses import (
     reconstruction_loss,
     squared_error,
 )
-from ._run import run_model
-from ._vae import VAE, Sampling, conv_vae_decoder, conv_vae_encoder, dense_vae, dense_vae_encoder
+from ._run import model_input, model_output, run_model
+from ._vae import (
+    VAE,
+    Sampling,
+    conv_vae,
+    conv_vae_decoder,
+    conv_vae_encoder,
+    dense_vae,
+    dense_vae_encoder,
+)
 
 __all__ = [
     "IMAGE_SHAPE",
@@ -57,6 +65,7 @@ __all__ = [
     "chain",
     "conditional_decoder",
     "conditional_encoder",
+    "conv_vae",
     "conv_vae_decoder",
     "conv_vae_encoder",
     "decoder_of",
@@ -72,6 +81,8 @@ __all__ = [
     "kl_divergence",
     "kl_divergence_mc",
     "latent_dim_of",
+    "model_input",
+    "model_output",
     "negative_elbo_per_example",
     "reconstruction_loss",
     "run_model",

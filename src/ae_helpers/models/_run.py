@@ -11,7 +11,7 @@ from typing import Any
 import keras
 import numpy as np
 
-from .._checks import check_int, to_numpy
+from .._checks import as_images, check_int, to_numpy
 
 
 def run_model(model: keras.Model, inputs: Any, *, batch_size: int = 1000) -> list[np.ndarray]:
@@ -56,3 +56,45 @@ def run_model(model: keras.Model, inputs: Any, *, batch_size: int = 1000) -> lis
         outs = out if isinstance(out, (list, tuple)) else [out]
         parts.append([to_numpy(o) for o in outs])
     return [np.concatenate(column) for column in zip(*parts)]
+
+
+def model_input(model: Any, images: Any, *, name: str = "images") -> np.ndarray:
+    """Check ``images`` and shape them as ``model``'s input: ``(n,) + model.input_shape[1:]``.
+
+    Any image shape works if the model takes as many values per image: a dense model's flat
+    ``(784,)`` input takes ``(n, 28, 28)`` images, a convolutional ``(32, 32, 3)`` one takes flat
+    ``(n, 3072)`` rows.
+
+    Examples
+    --------
+    >>> model = keras.Sequential([keras.Input((64,)), keras.layers.Dense(2)])
+    >>> model_input(model, np.zeros((3, 8, 8), "float32")).shape
+    (3, 64)
+    """
+    shape = getattr(model, "input_shape", None)
+    if not isinstance(shape, tuple) or len(shape) < 2:
+        raise TypeError(f"expected a model with one image input, got {type(model).__name__} "
+                        f"with input shape {shape}")
+    shape = tuple(shape[1:])
+    if any(d is None for d in shape):  # a convolutional model of any height and width
+        return as_images(images, name=name, layout="channels")
+    x = as_images(images, name=name, layout="flat", image_shape=shape)
+    return x.reshape((len(x),) + shape)
+
+
+def model_output(model: Any, outputs: Any, *, name: str = "decoded images") -> np.ndarray:
+    """A decoder's outputs as images in [0, 1] (clipped): ``(n, h, w)``, or ``(n, h, w, c)`` in colour.
+
+    The height and width come from the model's output shape (a flat 784 is MNIST's 28×28).
+
+    Examples
+    --------
+    >>> model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(64)])
+    >>> model_output(model, np.full((3, 64), 2.0, "float32")).shape
+    (3, 8, 8)
+    """
+    arr = np.clip(np.asarray(to_numpy(outputs), dtype=np.float32), 0.0, 1.0)
+    shape = tuple(model.output_shape[1:]) if hasattr(model, "output_shape") else None
+    if shape is not None and any(d is None for d in shape):
+        shape = None
+    return as_images(arr, name=name, layout="image", image_shape=shape)

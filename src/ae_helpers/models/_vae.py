@@ -19,7 +19,14 @@ import keras
 import numpy as np  # noqa: F401 - the examples use it
 from keras import ops
 
-from .._checks import check_choice, check_latent_dim, check_number, check_optional_int
+from .._checks import (
+    as_image_shape,
+    check_choice,
+    check_int,
+    check_latent_dim,
+    check_number,
+    check_optional_int,
+)
 from ._autoencoder import dense_decoder
 from ._losses import RECONSTRUCTIONS, kl_divergence, reconstruction_loss
 
@@ -227,35 +234,63 @@ def dense_vae_encoder(
     return keras.Model(inputs, [mean, log_var], name=name)
 
 
-def conv_vae_encoder(latent_dim: int, *, filters: Sequence[int] = (32, 64), dense: int = 128,
+def _conv_grid(image_shape: Any, filters: Sequence[int]) -> tuple[tuple[int, int, int], int, int]:
+    """Check a convolutional VAE's image shape against its stride-2 layers; return (h, w, c), h', w'."""
+    shape = as_image_shape(image_shape)
+    if len(shape) != 3:
+        raise ValueError(f"image_shape must be (h, w) or (h, w, c) for a convolutional VAE, "
+                         f"got {tuple(image_shape)}")
+    widths = tuple(check_int(f, "filters") for f in filters)
+    if not widths:
+        raise ValueError("filters must give at least one convolutional layer, got ()")
+    step = 2 ** len(widths)
+    h, w, _ = shape
+    if h % step or w % step:
+        raise ValueError(
+            f"image_shape {tuple(image_shape)}: height and width must be divisible by {step} "
+            f"(one halving per entry of filters={widths}); pad or crop the images, or use fewer filters"
+        )
+    return shape, h // step, w // step
+
+
+def conv_vae_encoder(latent_dim: int, *, image_shape: Sequence[int] = (28, 28, 1),
+                     filters: Sequence[int] = (32, 64), dense: int = 128,
                      name: str = "encoder") -> keras.Model:
-    """Build a convolutional VAE encoder: ``(28, 28, 1)`` images → ``[mean, log_var]``.
+    """Build a convolutional VAE encoder: images ``image_shape`` → ``[mean, log_var]``.
 
-    Two stride-2 convolutions (28 → 14 → 7), a dense layer, then the two heads.
+    One stride-2 convolution per entry of ``filters`` (28 → 14 → 7 for MNIST's default), a dense
+    layer, then the two heads. Any height and width that the strides divide, any number of
+    channels (``(32, 32, 3)`` for colour images).
 
-    Introduced in chapter 4 (``book/04_vae.ipynb``).
+    Introduced in chapter 4 (``book/04_vae.ipynb``); on other data in the appendix
+    (``book/07_your_own_data.ipynb``).
 
     Examples
     --------
     >>> [tuple(t.shape) for t in conv_vae_encoder(2, filters=(4, 8), dense=8).outputs]
     [(None, 2), (None, 2)]
+    >>> conv_vae_encoder(2, image_shape=(32, 32, 3), filters=(4,), dense=8).input_shape
+    (None, 32, 32, 3)
     """
     latent_dim = check_latent_dim(latent_dim)
-    if len(filters) != 2:
-        raise ValueError(f"filters must give two conv layers (28→14→7), got {tuple(filters)}")
-    inputs = keras.Input(shape=(28, 28, 1), name="image")
+    shape, _, _ = _conv_grid(image_shape, filters)
+    inputs = keras.Input(shape=shape, name="image")
     h = inputs
     for f in filters:
-        h = keras.layers.Conv2D(f, 3, strides=2, padding="same", activation="relu")(h)
-    h = keras.layers.Dense(dense, activation="relu")(keras.layers.Flatten()(h))
+        h = keras.layers.Conv2D(int(f), 3, strides=2, padding="same", activation="relu")(h)
+    h = keras.layers.Dense(check_int(dense, "dense"), activation="relu")(keras.layers.Flatten()(h))
     mean = keras.layers.Dense(latent_dim, name="mean")(h)
     log_var = keras.layers.Dense(latent_dim, name="log_var")(h)
     return keras.Model(inputs, [mean, log_var], name=name)
 
 
-def conv_vae_decoder(latent_dim: int, *, filters: Sequence[int] = (64, 32), dense: int = 128,
+def conv_vae_decoder(latent_dim: int, *, image_shape: Sequence[int] = (28, 28, 1),
+                     filters: Sequence[int] = (64, 32), dense: int = 128,
                      name: str = "decoder") -> keras.Model:
-    """Build a convolutional decoder: codes → ``(28, 28, 1)`` images in [0, 1] (mirrors the encoder).
+    """Build a convolutional decoder: codes → images ``image_shape`` in [0, 1] (mirrors the encoder).
+
+    A dense layer to a ``(h / 2^k, w / 2^k, filters[0])`` block, then one stride-2 transposed
+    convolution per entry of ``filters`` and a sigmoid convolution to the image's channels.
 
     Introduced in chapter 4 (``book/04_vae.ipynb``).
 
@@ -263,18 +298,51 @@ def conv_vae_decoder(latent_dim: int, *, filters: Sequence[int] = (64, 32), dens
     --------
     >>> conv_vae_decoder(2, filters=(8, 4), dense=8).output_shape
     (None, 28, 28, 1)
+    >>> conv_vae_decoder(2, image_shape=(32, 32, 3), filters=(8, 4), dense=8).output_shape
+    (None, 32, 32, 3)
     """
     latent_dim = check_latent_dim(latent_dim)
-    if len(filters) != 2:
-        raise ValueError(f"filters must give two conv layers (7→14→28), got {tuple(filters)}")
+    (_, _, channels), h0, w0 = _conv_grid(image_shape, filters)
     inputs = keras.Input(shape=(latent_dim,), name="code")
-    h = keras.layers.Dense(dense, activation="relu")(inputs)
-    h = keras.layers.Dense(7 * 7 * filters[0], activation="relu")(h)
-    h = keras.layers.Reshape((7, 7, filters[0]))(h)
+    h = keras.layers.Dense(check_int(dense, "dense"), activation="relu")(inputs)
+    h = keras.layers.Dense(h0 * w0 * int(filters[0]), activation="relu")(h)
+    h = keras.layers.Reshape((h0, w0, int(filters[0])))(h)
     for f in filters:
-        h = keras.layers.Conv2DTranspose(f, 3, strides=2, padding="same", activation="relu")(h)
-    out = keras.layers.Conv2D(1, 3, padding="same", activation="sigmoid", name="pixels")(h)
+        h = keras.layers.Conv2DTranspose(int(f), 3, strides=2, padding="same", activation="relu")(h)
+    out = keras.layers.Conv2D(channels, 3, padding="same", activation="sigmoid", name="pixels")(h)
     return keras.Model(inputs, out, name=name)
+
+
+def conv_vae(
+    latent_dim: int,
+    *,
+    image_shape: Sequence[int] = (28, 28, 1),
+    filters: Sequence[int] = (32, 64),
+    dense: int = 128,
+    beta: float = 1.0,
+    reconstruction: str = "bce",
+    learning_rate: float | keras.optimizers.schedules.LearningRateSchedule = 1e-3,
+    seed: int | None = 0,
+) -> VAE:
+    """Build and compile a convolutional VAE (Adam) for images of ``image_shape``, greyscale or colour.
+
+    The encoder is :func:`conv_vae_encoder`; the decoder :func:`conv_vae_decoder` with the filters
+    reversed. ``beta``, ``reconstruction`` and ``seed`` as in :class:`VAE`.
+
+    Introduced in the appendix (``book/07_your_own_data.ipynb``).
+
+    Examples
+    --------
+    >>> vae = conv_vae(2, image_shape=(32, 32, 3), filters=(8, 16), dense=16)
+    >>> vae.encoder.input_shape, vae.decoder.output_shape
+    ((None, 32, 32, 3), (None, 32, 32, 3))
+    """
+    encoder = conv_vae_encoder(latent_dim, image_shape=image_shape, filters=filters, dense=dense)
+    decoder = conv_vae_decoder(latent_dim, image_shape=image_shape,
+                               filters=tuple(reversed(tuple(filters))), dense=dense)
+    vae = VAE(encoder, decoder, beta=beta, reconstruction=reconstruction, seed=seed)
+    vae.compile(optimizer=keras.optimizers.Adam(learning_rate))
+    return vae
 
 
 def dense_vae(
@@ -294,7 +362,7 @@ def dense_vae(
     latent_dim : int
         Size of the latent space.
     image_shape : tuple of int
-        ``(784,)`` (flat) or ``(28, 28)``.
+        One image's shape: ``(784,)`` (flat MNIST), ``(28, 28)``, ``(8, 8)``, ``(32, 32, 3)``...
     hidden : sequence of int
         Widths of the encoder's hidden layers.
     beta, reconstruction, seed
@@ -302,6 +370,8 @@ def dense_vae(
     learning_rate : float or schedule
         Adam's step size.
 
+    Notes
+    -----
     Introduced in chapter 4 (``book/04_vae.ipynb``).
 
     Examples

@@ -14,8 +14,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.animation import FuncAnimation
 
-from .._checks import as_images
-from ..models import run_model
+from ..models import model_output, run_model
+from ._images import show_image
 
 
 def latent_filling_animation(
@@ -31,7 +31,7 @@ def latent_filling_animation(
     Parameters
     ----------
     snapshots : np.ndarray
-        Shape ``(frames, n, 2)``, e.g. :attr:`LatentSnapshots.snapshots`.
+        Shape ``(frames, n, 2)``, e.g. :attr:`ae_helpers.training.LatentSnapshots.snapshots`.
     labels : np.ndarray
         Digit of each of the ``n`` points.
     limit : float
@@ -103,14 +103,15 @@ def latent_walk_animation(
         raise ValueError(f"every path needs the same number of frames, got {sorted(frames)}")
     names = list(decoders)
     decoded = {
-        name: as_images(np.clip(run_model(decoders[name], np.asarray(paths[name], "float32"))[0],
-                                0, 1), name=f"{name} decodings", layout="image")
+        name: model_output(decoders[name],
+                           run_model(decoders[name], np.asarray(paths[name], "float32"))[0],
+                           name=f"{name} decodings")
         for name in names
     }
     fig, axes = plt.subplots(1, len(names), figsize=(2.2 * len(names), 2.6), dpi=72, squeeze=False)
     shown = []
     for ax, name in zip(axes[0], names):
-        shown.append(ax.imshow(decoded[name][0], cmap="gray_r", vmin=0, vmax=1))
+        shown.append(show_image(ax, decoded[name][0]))
         ax.set_title(name, fontsize=9)
         ax.set_axis_off()
     fig.suptitle(title, fontsize=9)

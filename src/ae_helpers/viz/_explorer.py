@@ -17,20 +17,22 @@ from typing import Any
 import matplotlib.pyplot as plt
 import numpy as np
 
-from .._checks import as_images, check_int, check_number
-from ..models import latent_dim_of, run_model
-from ._images import mosaic
+from .._checks import check_int, check_number
+from ..models import latent_dim_of, model_output, run_model
+from ._images import mosaic, show_image
 
 
 def _decode(decoder: Any, codes: np.ndarray) -> np.ndarray:
-    out = run_model(decoder, np.asarray(codes, dtype="float32"))[0]
-    return as_images(np.clip(np.asarray(out), 0.0, 1.0), name="decoded images", layout="image")
+    return model_output(decoder, run_model(decoder, np.asarray(codes, dtype="float32"))[0])
 
 
 def _png(image: np.ndarray, *, scale: int = 6) -> bytes:
-    big = np.kron(1.0 - image, np.ones((scale, scale)))  # dark ink on white, enlarged
     buffer = io.BytesIO()
-    plt.imsave(buffer, big, cmap="gray", vmin=0, vmax=1, format="png")
+    if image.ndim == 2:  # dark ink on white, enlarged
+        plt.imsave(buffer, np.kron(1.0 - image, np.ones((scale, scale))), cmap="gray", vmin=0,
+                   vmax=1, format="png")
+    else:  # colour, enlarged
+        plt.imsave(buffer, np.kron(np.clip(image, 0, 1), np.ones((scale, scale, 1))), format="png")
     return buffer.getvalue()
 
 
@@ -46,7 +48,7 @@ class LatentExplorer:
         self._widget = None
 
     def image_at(self, z1: float, z2: float) -> np.ndarray:
-        """Decode the latent point ``(z1, z2)`` into a 28×28 image."""
+        """Decode the latent point ``(z1, z2)`` into one image (in the decoder's image shape)."""
         return _decode(self.decoder, np.array([[z1, z2]]))[0]
 
     def still(self) -> plt.Figure:
@@ -56,8 +58,8 @@ class LatentExplorer:
         b = np.linspace(c2 + self.span, c2 - self.span, self.n)  # top row = largest z2
         codes = np.array([[x, y] for y in b for x in a])
         fig, ax = plt.subplots(figsize=(5.5, 5.5))
-        ax.imshow(mosaic(_decode(self.decoder, codes), cols=self.n, pad=0), cmap="gray_r",
-                  extent=(a[0], a[-1], b[-1], b[0]))
+        show_image(ax, mosaic(_decode(self.decoder, codes), cols=self.n, pad=0),
+                   extent=(a[0], a[-1], b[-1], b[0]))
         ax.set_xlabel("$z_1$")
         ax.set_ylabel("$z_2$")
         ax.set_title("Latent explorer (still): run the notebook to move the sliders")

@@ -15,23 +15,46 @@ import numpy as np
 from .._checks import as_images, check_int, check_number
 
 
+def show_image(ax: plt.Axes, image: np.ndarray, **kwargs: Any) -> Any:
+    """Draw one image on ``ax``: greyscale ``(h, w)`` as dark ink on white, colour ``(h, w, 3)`` as is.
+
+    Every figure of the package draws its images through this, so greyscale and colour data sets
+    look right everywhere.
+
+    Examples
+    --------
+    >>> fig, ax = plt.subplots()
+    >>> show_image(ax, np.zeros((8, 8), "float32")).get_cmap().name
+    'gray_r'
+    """
+    image = np.asarray(image)
+    if image.ndim == 2:
+        return ax.imshow(image, cmap="gray_r", vmin=0, vmax=1, **kwargs)
+    if image.ndim == 3 and image.shape[2] in (3, 4):
+        return ax.imshow(np.clip(image, 0.0, 1.0), **kwargs)
+    raise ValueError(f"an image to draw must be (h, w) or (h, w, 3/4), got shape {image.shape}")
+
+
 def mosaic(images: np.ndarray, *, cols: int = 10, pad: int = 1) -> np.ndarray:
-    """Tile a batch of 28×28 images into one 2-D array (rows of ``cols`` images).
+    """Tile a batch of images into one image (rows of ``cols`` images): ``(H, W)``, colour ``(H, W, c)``.
 
     Examples
     --------
     >>> mosaic(np.zeros((12, 784), dtype="float32"), cols=6, pad=0).shape
     (56, 168)
+    >>> mosaic(np.zeros((4, 8, 8, 3), dtype="float32"), cols=2).shape
+    (17, 17, 3)
     """
     x = as_images(images, layout="image")
     cols = min(check_int(cols, "cols"), len(x))
     pad = check_int(pad, "pad", minimum=0)
     rows = -(-len(x) // cols)
-    cell = 28 + pad
-    out = np.zeros((rows * cell - pad, cols * cell - pad), dtype=np.float32)  # 0 = paper
+    h, w = x.shape[1:3]
+    out = np.zeros((rows * (h + pad) - pad, cols * (w + pad) - pad) + x.shape[3:],
+                   dtype=np.float32)  # 0 = paper
     for i, img in enumerate(x):
         r, c = divmod(i, cols)
-        out[r * cell : r * cell + 28, c * cell : c * cell + 28] = img
+        out[r * (h + pad) : r * (h + pad) + h, c * (w + pad) : c * (w + pad) + w] = img
     return out
 
 
@@ -48,7 +71,8 @@ def image_grid(
     Parameters
     ----------
     images : np.ndarray
-        ``(n, 784)``, ``(n, 28, 28)`` or ``(n, 28, 28, 1)`` in [0, 1].
+        A batch in [0, 1]: ``(n, h, w)``, ``(n, h, w, c)`` or flat (see
+        ``ae_helpers._checks.as_images``); greyscale or colour.
     cols : int
         Images per row.
     title : str, optional
@@ -75,7 +99,7 @@ def image_grid(
     for i, ax in enumerate(axes.flat):
         ax.set_axis_off()
         if i < len(x):
-            ax.imshow(x[i], cmap="gray_r", vmin=0, vmax=1)
+            show_image(ax, x[i])
             if labels is not None:
                 ax.set_title(labels[i], fontsize=8)
     if title:
@@ -157,8 +181,8 @@ def reconstruction_figure(
     n = len(x)
     fig, axes = plt.subplots(3, n, figsize=(n * size + 1.2, 3 * size * 1.15 + 0.4), squeeze=False)
     for j in range(n):
-        axes[0, j].imshow(x[j], cmap="gray_r", vmin=0, vmax=1)
-        axes[1, j].imshow(x_hat[j], cmap="gray_r", vmin=0, vmax=1)
+        show_image(axes[0, j], x[j])
+        show_image(axes[1, j], x_hat[j])
         diff = axes[2, j].imshow(x_hat[j] - x[j], cmap="RdBu_r", vmin=-1, vmax=1)
         if labels is not None:
             axes[2, j].set_title(labels[j], fontsize=8)
@@ -190,7 +214,7 @@ def image_rows(
     Parameters
     ----------
     rows : mapping of str to images
-        Row label → images ``(k, 784)``, ``(k, 28, 28)`` or ``(k, 28, 28, 1)`` in [0, 1]; rows may
+        Row label → images in [0, 1], greyscale or colour, any one image shape; rows may
         differ in length.
     title : str, optional
         Figure title.
@@ -226,7 +250,7 @@ def image_rows(
             for spine in ax.spines.values():
                 spine.set_visible(False)
             if c < len(batch):
-                ax.imshow(batch[c], cmap="gray_r", vmin=0, vmax=1)
+                show_image(ax, batch[c])
                 if label in captions:
                     ax.set_title(str(captions[label][c]), fontsize=7)
         axes[r, 0].set_ylabel(label, rotation=0, ha="right", va="center", fontsize=9)

@@ -18,7 +18,7 @@ from matplotlib.patches import Rectangle
 
 from .._checks import as_images, check_codes
 from ..latent import LatentGrid
-from ._images import mosaic
+from ._images import mosaic, show_image
 
 DIGIT_COLOURS = plt.get_cmap("tab10").colors
 """One colour per digit 0-9 (Matplotlib's ``tab10``)."""
@@ -126,7 +126,7 @@ def decoded_grid(
     else:  # cells of equal probability: an index axis labelled with the quantile values
         dx = dy = 1.0
         extent = (-0.5, n - 0.5, -0.5, n - 0.5)
-    ax.imshow(mosaic(grid.images, cols=n, pad=0), cmap="gray_r", vmin=0, vmax=1, extent=extent,
+    show_image(ax, mosaic(grid.images, cols=n, pad=0), extent=extent,
               aspect="auto", interpolation="nearest")
     if unrecognised is not None:
         mask = np.asarray(unrecognised, dtype=bool).ravel()
@@ -171,7 +171,7 @@ def image_strip(
         raise ValueError(f"got {len(labels)} labels for {len(x)} images")
     fig, axes = plt.subplots(1, len(x), figsize=(len(x) * size, size * 1.35), squeeze=False)
     for i, ax in enumerate(axes[0]):
-        ax.imshow(x[i], cmap="gray_r", vmin=0, vmax=1)
+        show_image(ax, x[i])
         ax.set_axis_off()
         if labels is not None:
             ax.set_title(labels[i], fontsize=8)
@@ -192,10 +192,12 @@ def neighbourhood_rows(
     Parameters
     ----------
     images : array-like
-        ``(R, n, 28, 28)`` or ``(R, n, 784)``: row ``i`` holds the images at ``radii[i]``.
+        ``(R, n, h, w)`` (or colour, or flat): row ``i`` holds the images at ``radii[i]``.
     radii : sequence of float
         The distance of each row, printed at its left.
 
+    Notes
+    -----
     Introduced in chapter 3 (``book/03_latent_holes.ipynb``).
 
     Examples
@@ -206,7 +208,7 @@ def neighbourhood_rows(
     """
     arr = np.asarray(images)
     if arr.ndim < 3:
-        raise ValueError(f"images must be (R, n, 28, 28) or (R, n, 784), got {arr.shape}")
+        raise ValueError(f"images must be (R, n, h, w), (R, n, h, w, c) or (R, n, d), got {arr.shape}")
     r_count, n = arr.shape[:2]
     if len(radii) != r_count:
         raise ValueError(f"got {len(radii)} radii for {r_count} rows of images")
@@ -215,7 +217,7 @@ def neighbourhood_rows(
     for i in range(r_count):
         for j in range(n):
             ax = axes[i, j]
-            ax.imshow(x[i * n + j], cmap="gray_r", vmin=0, vmax=1)
+            show_image(ax, x[i * n + j])
             ax.set_xticks([])
             ax.set_yticks([])
             for spine in ax.spines.values():
@@ -353,7 +355,7 @@ def pick_mosaics(
     for ax, (name, batch) in zip(axes[0], images.items()):
         x = as_images(batch, name=name, layout="image")[: cols * cols]
         tiles = mosaic(x, cols=cols)
-        ax.imshow(tiles, cmap="gray_r", vmin=0, vmax=1)
+        show_image(ax, tiles)
         ax.set_axis_off()
         ax.set_title(name)
         if captions and name in captions:

@@ -203,6 +203,8 @@ def kl_per_dimension_plot(
     title : str
         Figure title.
 
+    Notes
+    -----
     Introduced in chapter 5 (``book/05_beyond.ipynb``).
 
     Examples
