@@ -1,9 +1,10 @@
-"""Run the helpers' tests again on the PyTorch and JAX backends (Keras 3 picks one at import).
+"""Run the helpers' tests and every chapter again on the PyTorch and JAX backends.
 
-The suite itself runs on TensorFlow; this test starts a second pytest with ``KERAS_BACKEND=torch``
-(and ``jax``) over every helper test file. The test command installs ``torch==2.13.0``; JAX is
-optional (``pip install jax``). Without a backend's package its run is skipped with a message saying
-how to install it.
+The suite itself runs on TensorFlow (Keras 3 picks the backend at import); these tests start a
+second pytest with ``KERAS_BACKEND=torch`` (and ``jax``): once over every helper test file, once with
+nbval over every chapter in quick mode, with a model cache of its own per backend (the cache key
+holds the backend anyway). The test command installs ``torch==2.13.0`` and ``jax==0.10.2`` (CPU
+builds). Without a backend's package its runs are skipped with a message saying how to install it.
 """
 
 from __future__ import annotations
@@ -26,7 +27,9 @@ def helper_test_files() -> list[str]:
     return sorted(str(p) for p in HERE.glob("test_*.py") if p.name not in NOT_HELPERS)
 
 
-INSTALL = {"torch": "pip install torch==2.13.0 (scripts/test.sh does)", "jax": "pip install jax"}
+INSTALL = {"torch": "pip install torch==2.13.0 (scripts/test.sh does)",
+           "jax": "pip install jax==0.10.2 (scripts/test.sh does)"}
+BOOK = HERE.parent / "book"
 
 
 @pytest.mark.slow
@@ -45,3 +48,24 @@ def test_helpers_pass_on_another_backend(backend):
     assert run.returncode == 0, f"helpers fail on {backend}: {summary}\n{run.stdout[-5000:]}{run.stderr[-2000:]}"
     assert " passed" in summary
     print(f"{backend} backend: {summary}")
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(keras.backend.backend() != "tensorflow", reason="runs from the TensorFlow suite")
+@pytest.mark.parametrize("backend", ["torch", "jax"])
+def test_every_chapter_runs_on_another_backend(backend, tmp_path):
+    if importlib.util.find_spec(backend) is None:
+        pytest.skip(f"{backend} is not installed: {INSTALL[backend]}")
+    cache = Path(os.environ.get("AE_HELPERS_CACHE", tmp_path / "cache")).with_name(f"ae_helpers-{backend}")
+    env = {**os.environ, "KERAS_BACKEND": backend, "AE_HELPERS_CACHE": str(cache)}
+    chapters = sorted(str(p) for p in BOOK.glob("[0-9][0-9]_*.ipynb"))
+    run = subprocess.run(
+        [sys.executable, "-m", "pytest", *chapters, "--nbval-lax", "--nbval-current-env", "-q",
+         "-p", "no:cacheprovider", "--durations=0"],
+        cwd=HERE.parent, env=env, capture_output=True, text=True, timeout=1500,
+    )
+    summary = run.stdout.strip().splitlines()[-1] if run.stdout.strip() else ""
+    assert run.returncode == 0, f"chapters fail on {backend}: {summary}\n{run.stdout[-6000:]}{run.stderr[-2000:]}"
+    assert " passed" in summary and len(chapters) >= 7
+    print(f"{backend} backend, every chapter: {summary}")
+

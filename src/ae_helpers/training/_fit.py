@@ -17,6 +17,7 @@ import keras
 import numpy as np
 
 from .._checks import check_int, check_labels, check_number, check_seed
+from ..models import model_input
 
 
 def steps_per_epoch(n: int, batch_size: int) -> int:
@@ -198,6 +199,10 @@ def train(
     epochs = check_int(epochs, "epochs")
     if log_every is not None:
         check_int(log_every, "log_every", minimum=0)
+    reads = getattr(model, "encoder", model)  # a VAE reads its images through its encoder
+    if isinstance(getattr(reads, "input_shape", None), tuple):
+        # Images of any layout, shaped as the model's input: (n, 8, 8) for an (8, 8, 1) encoder.
+        x = model_input(reads, x, name="x")
     data = batches(x, y, batch_size=batch_size, seed=seed, targets=targets, drop_last=True)
     val = None
     if validation is not None:
