@@ -10,7 +10,7 @@
 * ``_snapshots`` — :class:`LatentSnapshots`, filming the latent codes while a model trains.
 """
 
-from ._cache import Trained, cache_dir, fingerprint, load_or_train
+from ._cache import Trained, UncacheableModelError, cache_dir, fingerprint, load_or_train
 from ._fit import ArrayBatches, LabelledBatches, ShortLog, steps_per_epoch, train, warmup_cosine
 from ._recipes import (
     FRAMES,
@@ -45,6 +45,7 @@ __all__ = [
     "Recipe",
     "ShortLog",
     "Trained",
+    "UncacheableModelError",
     "VAERecipe",
     "cache_dir",
     "fingerprint",
