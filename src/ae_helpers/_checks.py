@@ -552,3 +552,19 @@ def _size(nbytes: float) -> str:
         if nbytes >= scale:
             return f"{nbytes / scale:.1f} {unit}"
     return f"{nbytes:.0f} bytes"
+
+
+def check_learning_rate(value: Any, name: str = "learning_rate") -> Any:
+    """A step size: a finite number > 0, or a schedule (anything callable, e.g. a Keras
+    ``LearningRateSchedule``), which passes as it is.
+
+    Examples
+    --------
+    >>> check_learning_rate(1e-3)
+    0.001
+    >>> check_learning_rate(0)
+    Traceback (most recent call last):
+    ...
+    ValueError: learning_rate must be a finite number > 0, got 0
+    """
+    return value if callable(value) else check_number(value, name, positive=True)

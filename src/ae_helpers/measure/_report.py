@@ -407,6 +407,7 @@ def format_table(
         raise ValueError("no rows to format")
     if columns is None:
         columns = list(dict.fromkeys(k for row in rows for k in row))
+    digits = check_int(digits, "digits", minimum=0)
     cells = [[_cell(row.get(c), digits) for c in columns] for row in rows]
     numeric = [
         all(isinstance(row.get(c), (int, float, np.integer, np.floating)) or row.get(c) is None

@@ -19,7 +19,14 @@ import keras
 import numpy as np  # noqa: F401 - the examples use it
 from keras import ops
 
-from .._checks import check_choice, check_latent_dim, check_number, check_optional_int
+from .._checks import (
+    check_choice,
+    check_int,
+    check_latent_dim,
+    check_learning_rate,
+    check_number,
+    check_optional_int,
+)
 from ._autoencoder import dense_decoder
 from ._losses import RECONSTRUCTIONS, kl_divergence, reconstruction_loss
 
@@ -247,7 +254,7 @@ def conv_vae_encoder(latent_dim: int, *, filters: Sequence[int] = (32, 64), dens
     h = inputs
     for f in filters:
         h = keras.layers.Conv2D(f, 3, strides=2, padding="same", activation="relu")(h)
-    h = keras.layers.Dense(dense, activation="relu")(keras.layers.Flatten()(h))
+    h = keras.layers.Dense(check_int(dense, "dense"), activation="relu")(keras.layers.Flatten()(h))
     mean = keras.layers.Dense(latent_dim, name="mean")(h)
     log_var = keras.layers.Dense(latent_dim, name="log_var")(h)
     return keras.Model(inputs, [mean, log_var], name=name)
@@ -268,7 +275,7 @@ def conv_vae_decoder(latent_dim: int, *, filters: Sequence[int] = (64, 32), dens
     if len(filters) != 2:
         raise ValueError(f"filters must give two conv layers (7→14→28), got {tuple(filters)}")
     inputs = keras.Input(shape=(latent_dim,), name="code")
-    h = keras.layers.Dense(dense, activation="relu")(inputs)
+    h = keras.layers.Dense(check_int(dense, "dense"), activation="relu")(inputs)
     h = keras.layers.Dense(7 * 7 * filters[0], activation="relu")(h)
     h = keras.layers.Reshape((7, 7, filters[0]))(h)
     for f in filters:
@@ -313,5 +320,5 @@ def dense_vae(
     encoder = dense_vae_encoder(latent_dim, input_shape=image_shape, hidden=hidden)
     decoder = dense_decoder(latent_dim, output_shape=image_shape, hidden=tuple(reversed(hidden)))
     vae = VAE(encoder, decoder, beta=beta, reconstruction=reconstruction, seed=seed)
-    vae.compile(optimizer=keras.optimizers.Adam(learning_rate))
+    vae.compile(optimizer=keras.optimizers.Adam(check_learning_rate(learning_rate)))
     return vae

@@ -136,7 +136,7 @@ class ShortLog(keras.callbacks.Callback):
 
     def __init__(self, every: int = 5) -> None:
         super().__init__()
-        self.every = max(1, int(every))
+        self.every = check_int(every, "every")
 
     def on_train_begin(self, logs: dict | None = None) -> None:
         self._start = time.perf_counter()
