@@ -376,7 +376,25 @@ def model_input_shape(model: Any) -> tuple[int, ...] | None:
     return None
 
 
-def check_fits_model(images: np.ndarray, model: Any, name: str = "images") -> np.ndarray:
+def model_output_shape(model: Any) -> tuple[int, ...] | None:
+    """The shape of one example of the model's (first) output, or ``None`` where it is not known.
+
+    Examples
+    --------
+    >>> import keras
+    >>> model_output_shape(keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)]))
+    (2,)
+    """
+    shape = _attribute(model, "output_shape")
+    if isinstance(shape, list):
+        shape = shape[0] if shape else None
+    if isinstance(shape, tuple) and len(shape) >= 2 and all(isinstance(s, int) for s in shape[1:]):
+        return tuple(shape[1:])
+    return None
+
+
+def check_fits_model(images: np.ndarray, model: Any, name: str = "images", *,
+                     side: str = "input") -> np.ndarray:
     """Return ``images`` shaped as the model's input: their per-example size must be the model's.
 
     Images whose examples hold as many values as the model's input (``(n, 784)`` for a model that
@@ -399,21 +417,23 @@ def check_fits_model(images: np.ndarray, model: Any, name: str = "images") -> np
     ...
     ValueError: images have examples of shape (32, 32) (1024 values); the model reads (784,) (784 values)
     """
-    shape = model_input_shape(model)
+    shape = model_input_shape(model) if side == "input" else model_output_shape(model)
     if shape is None:
         return images
     have, need = int(np.prod(images.shape[1:])), int(np.prod(shape))
     if have != need:
+        verb = "reads" if side == "input" else "outputs"
         raise ValueError(
             f"{name} have examples of shape {tuple(images.shape[1:])} ({have} values); "
-            f"the model reads {shape} ({need} values)"
+            f"the model {verb} {shape} ({need} values)"
         )
     return images.reshape((len(images),) + shape) if tuple(images.shape[1:]) != shape else images
 
 
 def check_targets(targets: Any, n: int | None = None, name: str = "y") -> np.ndarray:
-    """Return training targets: floating-point targets are images (checked as such), integer ones
-    class labels (finite by their type); booleans, strings and objects are refused.
+    """Return training targets: targets with several values per example are images (checked as
+    such: integer pixels are refused), integers one per example are class labels; booleans,
+    strings and objects are refused.
 
     Examples
     --------
@@ -425,7 +445,7 @@ def check_targets(targets: Any, n: int | None = None, name: str = "y") -> np.nda
     ValueError: y contains NaN or infinite values
     """
     arr = np.asarray(to_numpy(targets))
-    if arr.dtype != bool and np.issubdtype(arr.dtype, np.integer):
+    if arr.dtype != bool and np.issubdtype(arr.dtype, np.integer) and arr.ndim <= 1:
         if arr.ndim < 1 or len(arr) == 0:
             raise ValueError(f"{name} is empty: shape {arr.shape}")
     elif arr.ndim >= 2:
@@ -438,7 +458,7 @@ def check_targets(targets: Any, n: int | None = None, name: str = "y") -> np.nda
         if not np.isfinite(arr).all():
             raise ValueError(f"{name} contains NaN or infinite values")
     if n is not None and len(arr) != n:
-        raise ValueError(f"x has {n} examples but {name} has {len(arr)}")
+        raise ValueError(f"x has {n} examples but {name} has {len(arr)} (shape {arr.shape})")
     return arr
 
 

@@ -248,6 +248,8 @@ def _checked_arrays(x: Any, y: Any, model: keras.Model, name: str,
     x = check_fits_model(check_image_values(x, name), model, name)
     if y is not None:
         y = check_targets(y, len(x), y_name)
+        if y.ndim >= 2:  # images to reconstruct: as many values as the model outputs
+            y = check_fits_model(y, model, y_name, side="output")
     return x, y
 
 
@@ -281,7 +283,9 @@ def _check_batch_source(source: keras.utils.PyDataset, model: keras.Model, name:
     images = check_image_values(images, label)
     check_fits_model(images, model, label)
     if targets is not None:
-        check_targets(targets, len(images), f"{name} targets (first batch)")
+        targets = check_targets(targets, len(images), f"{name} targets (first batch)")
+        if targets.ndim >= 2:
+            check_fits_model(targets, model, f"{name} targets (first batch)", side="output")
 
 
 def _build_optimizer(model: keras.Model) -> None:
