@@ -431,7 +431,8 @@ def load_or_train(
         A short name for the kind of model (``"judge"``, ``"dense_ae"``).
     settings : mapping
         Everything that changes the trained model: architecture, schedule, seed, a
-        :func:`fingerprint` of the data. JSON-serialisable values.
+        :func:`fingerprint` of the data. JSON values (numbers, strings, lists, dicts, None);
+        NumPy arrays and scalars are hashed by content.
     train : callable
         Builds, trains and returns the model, or ``(model, extras)`` with a dict of NumPy arrays to
         keep beside it. If it ran ``fit``, its history is kept.
@@ -440,6 +441,19 @@ def load_or_train(
     -------
     Trained
         The model, its training history, the training time and whether it came from the cache.
+        When the cache cannot be written (read-only, full, not a folder) the trained model is
+        still returned, with one :class:`RuntimeWarning` saying where, why and what to do.
+
+    Raises
+    ------
+    TypeError
+        If a setting is neither plain JSON nor a NumPy array (the message names its key).
+    ValueError
+        If a setting is a NaN or infinite number.
+    UncacheableModelError
+        If the trained model would not reload in Keras's safe mode (a ``Lambda`` layer, an
+        unregistered custom layer; the message names it) or its extras hold Python objects. The
+        trained model is the exception's ``model``.
 
     Examples
     --------
