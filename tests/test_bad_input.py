@@ -14,6 +14,7 @@ import pytest
 
 from ae_helpers import latent, measure, models, viz
 from ae_helpers._checks import as_images
+from ae_helpers.data import MnistUnavailableError, load_mnist
 from ae_helpers.models import (
     VAE,
     dense_autoencoder,
@@ -22,9 +23,9 @@ from ae_helpers.models import (
     dense_vae,
     dense_vae_encoder,
 )
-from ae_helpers.data import MnistUnavailableError, load_mnist
 from ae_helpers.training import ArrayBatches, ShortLog, load_or_train, train
 from ae_helpers.viz import latent_explorer
+
 from .conftest import write_fake_mnist
 
 GOOD = np.full((4, 784), 0.5, dtype="float32")

@@ -25,7 +25,11 @@ import keras
 import numpy as np
 import pytest
 
-from ae_helpers.training import UncacheableModelError, load_or_train, trained_autoencoder
+from ae_helpers.training import (
+    UncacheableModelError,
+    load_or_train,
+    trained_autoencoder,
+)
 from ae_helpers.training import _cache as cache
 
 

@@ -324,7 +324,7 @@ def check_image_values(images: Any, name: str = "images") -> np.ndarray:
     images = to_numpy(images)
     try:
         arr = np.asarray(images)
-    except Exception as err:  # noqa: BLE001
+    except Exception as err:
         raise TypeError(f"{name} must be an array of images, got {type(images).__name__}") from err
     if arr.dtype == object or not np.issubdtype(arr.dtype, np.number) or arr.dtype == bool:
         raise TypeError(f"{name} must be a numeric array, got dtype {arr.dtype}")
@@ -494,13 +494,13 @@ def check_encoder(model: Any, name: str = "encoder") -> Any:
             "a layer called 'encoder'), not an encoder: pass encoder_of(model)"
         )
     inputs, outputs = _attribute(model, "input_shape"), _attribute(model, "output_shape")
-    if isinstance(inputs, tuple) and isinstance(outputs, tuple) and len(inputs) > 1:
-        if tuple(inputs[1:]) == tuple(outputs[1:]):
-            raise TypeError(
-                f"{name} maps {tuple(inputs[1:])} inputs to {tuple(outputs[1:])} outputs, like a "
-                "whole autoencoder, not to codes; pass its encoder (encoder_of(model), or "
-                "vae.encoder for a VAE)"
-            )
+    same = isinstance(inputs, tuple) and isinstance(outputs, tuple) and len(inputs) > 1
+    if same and tuple(inputs[1:]) == tuple(outputs[1:]):
+        raise TypeError(
+            f"{name} maps {tuple(inputs[1:])} inputs to {tuple(outputs[1:])} outputs, like a "
+            "whole autoencoder, not to codes; pass its encoder (encoder_of(model), or "
+            "vae.encoder for a VAE)"
+        )
     return model
 
 

@@ -219,7 +219,7 @@ def atomic_save_model(model: Any, path: Path) -> None:
             with warnings.catch_warnings():  # a check: Keras's notes on the reload are not news
                 warnings.simplefilter("ignore")
                 keras.saving.load_model(tmp, safe_mode=True)
-        except Exception as err:  # noqa: BLE001 - any failure: the entry would never load
+        except Exception as err:  # any failure: the entry would never load
             blockers = _unsafe_layers(model)
             what = ("; it holds " + ", ".join(blockers)) if blockers else ""
             raise UncacheableModelError(
