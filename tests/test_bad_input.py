@@ -14,6 +14,7 @@ import pytest
 
 from ae_helpers import latent, measure, models, viz
 from ae_helpers._checks import as_images
+from ae_helpers.data import MnistUnavailableError, load_mnist
 from ae_helpers.models import (
     VAE,
     dense_autoencoder,
@@ -22,8 +23,10 @@ from ae_helpers.models import (
     dense_vae,
     dense_vae_encoder,
 )
-from ae_helpers.training import ArrayBatches, train
+from ae_helpers.training import ArrayBatches, ShortLog, load_or_train, train
 from ae_helpers.viz import latent_explorer
+
+from .conftest import write_fake_mnist
 
 GOOD = np.full((4, 784), 0.5, dtype="float32")
 BAD_IMAGES = {
@@ -51,12 +54,28 @@ IMAGE_HELPERS = {
     "measure.grey_share": lambda x: measure.grey_share(x),
 }
 
+
+def _ae():
+    return dense_autoencoder(2, hidden=(8,))
+
+
+# train() takes images of any shape, so it checks values and the model's input size, not a layout;
+# the same words come back for arrays, for a batch source (its first batch) and for targets.
+TRAIN_HELPERS = {
+    "train (images)": lambda x: train(_ae(), x, epochs=1, log_every=0),
+    "train (batch source)": lambda x: train(_ae(), ArrayBatches(x, batch_size=2), epochs=1,
+                                            log_every=0),
+    "train (targets)": lambda x: train(_ae(), GOOD, x, epochs=1, log_every=0),
+    "train (validation)": lambda x: train(_ae(), GOOD, epochs=1, log_every=0, validation=x),
+}
+
+
 # Helpers of flat values (PCA, the grey share) read a (28, 28) array as 28 rows of 28 values: data,
 # not a mistake. Every helper that needs an image's height and width refuses it.
 FLAT_VALUES = {"models.fit_pca", "measure.grey_share"}
 CASES = [
     (f"{helper} <- {what}", call, value, error, words)
-    for helper, call in IMAGE_HELPERS.items()
+    for helper, call in {**IMAGE_HELPERS, **TRAIN_HELPERS}.items()
     for what, (value, error, words) in BAD_IMAGES.items()
     if not (helper in FLAT_VALUES and what == "a single image without batch axis")
 ]
@@ -119,7 +138,122 @@ OTHER = [
     ("pixel model with labels of the wrong length",
      lambda d16, d2: models.fit_pixel_model(GOOD, np.zeros(3, int)), ValueError, ""),
     ("uniform pixels of a negative count", lambda d16, d2: models.uniform_pixels(-1), ValueError, ""),
+    # issue #16: encoders that are not encoders, requests larger than the machine, numbers
+    ("encode with a whole autoencoder",
+     lambda d16, d2: latent.encode(dense_autoencoder(2, hidden=(8,)), GOOD), TypeError, "encoder_of"),
+    ("encode with a whole VAE",
+     lambda d16, d2: latent.encode(dense_vae(2, hidden=(8,)), GOOD), TypeError, "vae.encoder"),
+    ("latent grid of 100,000 points per side",
+     lambda d16, d2: latent.latent_grid(d2, n=100_000), ValueError, "TB of memory"),
+    ("10**12 prior samples", lambda d16, d2: latent.sample_normal(10**12, 2), ValueError, "of memory"),
+    ("10**11 generated images",
+     lambda d16, d2: latent.generate(dense_vae(2, hidden=(8,)), 10**11), ValueError, "of memory"),
+    ("train with a batch source and y",
+     lambda d16, d2: train(_ae(), ArrayBatches(GOOD), GOOD, epochs=1), ValueError, "y must be None"),
+    ("train with integer-pixel targets",
+     lambda d16, d2: train(_ae(), GOOD, np.zeros((4, 784), np.uint8), epochs=1), TypeError,
+     "floating point"),
+    ("train with targets of another size",
+     lambda d16, d2: train(_ae(), GOOD, np.zeros((4, 100), "float32"), epochs=1), ValueError,
+     "the model outputs (784,)"),
+    ("train with NaN labels",
+     lambda d16, d2: train(_ae(), GOOD, np.full(4, np.nan), epochs=1), ValueError, "NaN"),
+    ("VAE with a float seed", lambda d16, d2: dense_vae(2, hidden=(8,), seed=1.5), TypeError, "seed"),
+    ("VAE with a negative learning rate",
+     lambda d16, d2: dense_vae(2, hidden=(8,), learning_rate=-1), ValueError,
+     "learning_rate must be a finite number > 0"),
+    ("CVAE with a zero learning rate",
+     lambda d16, d2: models.dense_cvae(2, hidden=(8,), learning_rate=0), ValueError,
+     "learning_rate must be a finite number > 0"),
+    ("conv encoder with a dense width of 0",
+     lambda d16, d2: models.conv_vae_encoder(2, dense=0), ValueError, "dense must be an int >= 1"),
+    ("image grid of 0 columns", lambda d16, d2: viz.image_grid(GOOD, cols=0), ValueError, "cols"),
+    ("mosaic with negative padding", lambda d16, d2: viz.mosaic(GOOD, pad=-1), ValueError, "pad"),
+    ("edge error share at a NaN threshold",
+     lambda d16, d2: measure.edge_error_share(GOOD, GOOD, threshold=float("nan")), ValueError,
+     "threshold"),
+    ("pixel model with a threshold outside [0, 1]",
+     lambda d16, d2: models.fit_pixel_model(GOOD, np.arange(4), threshold=-1.0), ValueError,
+     "threshold"),
+    ("nearest neighbours in batches of 0",
+     lambda d16, d2: measure.nearest_neighbour_rmse(GOOD, GOOD, batch_size=0), ValueError,
+     "batch_size"),
+    ("PCA with a float seed", lambda d16, d2: models.fit_pca(GOOD, 2, seed=1.5), TypeError, "seed"),
+    ("a table with -1 digits",
+     lambda d16, d2: measure.format_table([{"a": 1.0}], digits=-1), ValueError, "digits"),
+    ("a Gaussian grid with a text quantile",
+     lambda d16, d2: latent.latent_grid(d2, n=3, spacing="gaussian", low="a"), TypeError, "low"),
+    ("a scatter with points of size 0",
+     lambda d16, d2: viz.latent_scatter(np.zeros((4, 2)), np.arange(4), size=0), ValueError, "size"),
+    ("a reconstruction figure of size 0",
+     lambda d16, d2: viz.reconstruction_figure(GOOD, GOOD, size=0), ValueError, "size"),
+    ("image rows of size 0", lambda d16, d2: viz.image_rows({"a": GOOD}, size=0), ValueError, "size"),
+    ("a filling animation with limit 0",
+     lambda d16, d2: viz.latent_filling_animation(np.zeros((2, 4, 2)), np.arange(4), limit=0),
+     ValueError, "limit"),
+    ("area shares expected at 200 %",
+     lambda d16, d2: viz.area_share_bars({"a": np.full(10, 0.1)}, expected=2.0), ValueError,
+     "expected"),
+    ("pick mosaics of 0 columns", lambda d16, d2: viz.pick_mosaics({"a": GOOD}, cols=0), ValueError,
+     "cols"),
+    ("a prior fit of at most 0 points",
+     lambda d16, d2: viz.prior_fit(np.zeros((4, 2)), np.arange(4), max_points=0), ValueError,
+     "max_points"),
+    ("a KL plot with a negative threshold",
+     lambda d16, d2: viz.kl_per_dimension_plot({"a": np.ones(2)}, threshold=-1.0), ValueError,
+     "threshold"),
+    ("a log line every 0 epochs", lambda d16, d2: ShortLog(every=0), ValueError, "every"),
+    ("a generation report at threshold 5 (everything a hole)",
+     lambda d16, d2: measure.generation_report(d2, None, codes=np.random.rand(8, 2), threshold=5.0),
+     ValueError, "threshold"),
+    ("a generation report with a float seed",
+     lambda d16, d2: measure.generation_report(d2, None, codes=np.random.rand(8, 2), seed=1.5),
+     TypeError, "seed"),
+    ("a generation report with a negative near_sigma",
+     lambda d16, d2: measure.generation_report(d2, None, codes=np.random.rand(8, 2), near_sigma=-1.0),
+     ValueError, "near_sigma"),
+    ("a cache key holding an object",
+     lambda d16, d2: load_or_train("x", {"model": object()}, _ae), TypeError, "settings['model']"),
+    ("a cache key holding NaN",
+     lambda d16, d2: load_or_train("x", {"beta": float("nan")}, _ae), ValueError, "settings['beta']"),
 ]
+
+# load_mnist on files that are wrong in one way each: (what, arrays to override or a builder, words)
+BAD_FILES = [
+    ("float labels", {"y_train": np.full(200, 0.9)}, "dtype float64"),
+    ("a NaN label", {"y_test": np.r_[np.full(49, 1.0), np.nan]}, "expected integers 0-9"),
+    ("bool labels", {"y_train": np.ones(200, bool)}, "dtype bool"),
+    ("an empty training split", {"x_train": np.zeros((0, 28, 28), np.uint8),
+                                 "y_train": np.zeros(0, np.uint8)}, "split is empty"),
+    ("an empty test split", {"x_test": np.zeros((0, 28, 28), np.uint8),
+                             "y_test": np.zeros(0, np.uint8)}, "split is empty"),
+    ("a .npy array, not an .npz archive", "npy", "not an .npz archive"),
+]
+LOADER_ARGS = [
+    ("a float seed", {"seed": 1.5, "train_size": 100}, TypeError, "seed"),
+    ("a training subset of 0", {"train_size": 0}, ValueError, "train_size"),
+    ("a test subset larger than the split", {"test_size": 51}, ValueError, "test_size"),
+]
+
+
+@pytest.mark.parametrize(("what", "override", "words"), BAD_FILES, ids=[c[0] for c in BAD_FILES])
+def test_load_mnist_refuses_malformed_files(what, override, words, tmp_path):
+    if override == "npy":
+        path = tmp_path / "mnist.npy"
+        np.save(path, np.zeros((3, 28, 28), np.uint8))
+    else:
+        path = write_fake_mnist(tmp_path / "mnist.npz", **override)
+    with pytest.raises(MnistUnavailableError) as info:
+        load_mnist(path)
+    assert words in str(info.value), f"{what}: message {str(info.value)!r} lacks {words!r}"
+
+
+@pytest.mark.parametrize(("what", "kwargs", "error", "words"), LOADER_ARGS,
+                         ids=[c[0] for c in LOADER_ARGS])
+def test_load_mnist_refuses_bad_arguments(what, kwargs, error, words, fake_mnist):
+    with pytest.raises(error) as info:
+        load_mnist(fake_mnist, **kwargs)
+    assert words in str(info.value), f"{what}: message {str(info.value)!r} lacks {words!r}"
 
 
 @pytest.mark.parametrize(("case", "call", "error", "words"), OTHER, ids=[c[0] for c in OTHER])
@@ -131,5 +265,5 @@ def test_other_misuse_is_refused(case, call, error, words, decoder16, decoder2):
 
 
 def test_the_matrix_is_large():
-    """The closing note of issue #9 quotes this count."""
-    assert len(CASES) + len(OTHER) >= 90
+    """The closing notes of issues #9 and #16 quote this count."""
+    assert len(CASES) + len(OTHER) + len(BAD_FILES) + len(LOADER_ARGS) >= 170

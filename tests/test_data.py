@@ -193,7 +193,7 @@ def test_bad_layout(fake_mnist):
 
 @pytest.mark.parametrize("size", [0, -1, 201])
 def test_bad_subset_size(fake_mnist, size):
-    with pytest.raises(ValueError, match="subset size must be between 1 and 200"):
+    with pytest.raises(ValueError, match="train_size must be an int from 1 to 200"):
         load_mnist(fake_mnist, train_size=size)
 
 

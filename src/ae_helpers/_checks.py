@@ -9,6 +9,7 @@ and what is expected. This module imports nothing else of the package.
 from __future__ import annotations
 
 import numbers
+import os
 from collections.abc import Sequence
 from typing import Any
 
@@ -348,3 +349,299 @@ def as_images(images: Any, *, name: str = "images", layout: str = "channels",
     if layout == "image" and shape[2] == 1:
         shape = shape[:2]
     return arr.reshape((len(arr),) + shape)
+
+
+# --------------------------------------------------------------------------- values of any image shape
+
+
+def check_image_values(images: Any, name: str = "images") -> np.ndarray:
+    """Return a batch of images of *any* shape ``(n, ...)`` as an array, checking only its values.
+
+    The checks of :func:`as_images` without its shapes (same messages): numeric and floating point,
+    not empty, finite, in [0, 1]. The values are scanned a block of rows at a time, so a 60,000-image
+    training set needs no second copy in memory. Used by :func:`ae_helpers.train` on the arrays and
+    on the first batch of a batch source, whatever shape of image the model takes.
+
+    Raises
+    ------
+    TypeError
+        If ``images`` is not a numeric array, or not floating point (uint8 0-255 must be scaled).
+    ValueError
+        If it has no batch axis, is empty, holds NaN/inf or values outside [0, 1].
+
+    Examples
+    --------
+    >>> check_image_values(np.zeros((2, 5, 5, 3), "float32")).shape
+    (2, 5, 5, 3)
+    >>> check_image_values(np.full((2, 4), 255.0))
+    Traceback (most recent call last):
+    ...
+    ValueError: images must lie in [0, 1]; got values from 255 to 255 (0-255 pixels? divide by 255)
+    """
+    images = to_numpy(images)
+    try:
+        arr = np.asarray(images)
+    except Exception as err:
+        raise TypeError(f"{name} must be an array of images, got {type(images).__name__}") from err
+    if arr.dtype == object or not np.issubdtype(arr.dtype, np.number) or arr.dtype == bool:
+        raise TypeError(f"{name} must be a numeric array, got dtype {arr.dtype}")
+    if not np.issubdtype(arr.dtype, np.floating):
+        raise TypeError(
+            f"{name} must be floating point in [0, 1], got dtype {arr.dtype}; "
+            "scale integer pixels first: images.astype('float32') / 255"
+        )
+    if arr.ndim < 2:
+        raise ValueError(f"{name} must be a batch of examples (n, ...), got shape {arr.shape}")
+    if arr.size == 0:
+        raise ValueError(f"{name} is empty: shape {arr.shape}")
+    lo, hi = np.inf, -np.inf
+    step = max(1, (1 << 22) // max(1, arr[0].size))  # about 4 M values per block
+    for start in range(0, len(arr), step):
+        block = arr[start : start + step]
+        # min and max propagate NaN; +-inf show up as themselves: no boolean copy of the block.
+        b_lo, b_hi = float(block.min()), float(block.max())
+        if not (np.isfinite(b_lo) and np.isfinite(b_hi)):
+            raise ValueError(f"{name} contains NaN or infinite values")
+        lo, hi = min(lo, b_lo), max(hi, b_hi)
+    if lo < 0.0 or hi > 1.0:
+        hint = " (0-255 pixels? divide by 255)" if hi > 1.0 else ""
+        raise ValueError(f"{name} must lie in [0, 1]; got values from {lo:g} to {hi:g}{hint}")
+    return arr
+
+
+def model_input_shape(model: Any) -> tuple[int, ...] | None:
+    """The shape of one example of the model's (first) input, or ``None`` where it is not known.
+
+    A model with several inputs (a conditional VAE's images and labels) gives its first; a subclassed
+    model with an ``encoder`` (:class:`ae_helpers.models.VAE`) gives its encoder's.
+
+    Examples
+    --------
+    >>> import keras
+    >>> model_input_shape(keras.Sequential([keras.Input((28, 28, 1)), keras.layers.Flatten()]))
+    (28, 28, 1)
+    """
+    for candidate in (model, getattr(model, "encoder", None)):
+        try:
+            shape = candidate.input_shape
+        except (AttributeError, ValueError, TypeError):
+            continue
+        if isinstance(shape, list):
+            shape = shape[0] if shape else None
+        if isinstance(shape, tuple) and len(shape) >= 2 and all(isinstance(s, int) for s in shape[1:]):
+            return tuple(shape[1:])
+    return None
+
+
+def model_output_shape(model: Any) -> tuple[int, ...] | None:
+    """The shape of one example of the model's (first) output, or ``None`` where it is not known.
+
+    Examples
+    --------
+    >>> import keras
+    >>> model_output_shape(keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)]))
+    (2,)
+    """
+    shape = _attribute(model, "output_shape")
+    if isinstance(shape, list):
+        shape = shape[0] if shape else None
+    if isinstance(shape, tuple) and len(shape) >= 2 and all(isinstance(s, int) for s in shape[1:]):
+        return tuple(shape[1:])
+    return None
+
+
+def check_fits_model(images: np.ndarray, model: Any, name: str = "images", *,
+                     side: str = "input") -> np.ndarray:
+    """Return ``images`` shaped as the model's input: their per-example size must be the model's.
+
+    Images whose examples hold as many values as the model's input (``(n, 784)`` for a model that
+    reads ``(28, 28, 1)``) are reshaped to it (a view, no copy); a model whose input shape is not
+    known takes them as they are.
+
+    Raises
+    ------
+    ValueError
+        If the sizes differ (images of another data set, or of the wrong resolution).
+
+    Examples
+    --------
+    >>> import keras
+    >>> model = keras.Sequential([keras.Input((784,)), keras.layers.Dense(2)])
+    >>> check_fits_model(np.zeros((3, 28, 28)), model).shape
+    (3, 784)
+    >>> check_fits_model(np.zeros((3, 32, 32)), model)
+    Traceback (most recent call last):
+    ...
+    ValueError: images have examples of shape (32, 32) (1024 values); the model reads (784,) (784 values)
+    """
+    shape = model_input_shape(model) if side == "input" else model_output_shape(model)
+    if shape is None:
+        return images
+    have, need = int(np.prod(images.shape[1:])), int(np.prod(shape))
+    if have != need:
+        verb = "reads" if side == "input" else "outputs"
+        raise ValueError(
+            f"{name} have examples of shape {tuple(images.shape[1:])} ({have} values); "
+            f"the model {verb} {shape} ({need} values)"
+        )
+    return images.reshape((len(images),) + shape) if tuple(images.shape[1:]) != shape else images
+
+
+def check_targets(targets: Any, n: int | None = None, name: str = "y") -> np.ndarray:
+    """Return training targets: targets with several values per example are images (checked as
+    such: integer pixels are refused), integers one per example are class labels; booleans,
+    strings and objects are refused.
+
+    Examples
+    --------
+    >>> check_targets(np.array([1, 2]), 2).dtype.kind
+    'i'
+    >>> check_targets(np.full((2, 4), np.nan))
+    Traceback (most recent call last):
+    ...
+    ValueError: y contains NaN or infinite values
+    """
+    arr = np.asarray(to_numpy(targets))
+    if arr.dtype != bool and np.issubdtype(arr.dtype, np.integer) and arr.ndim <= 1:
+        if arr.ndim < 1 or len(arr) == 0:
+            raise ValueError(f"{name} is empty: shape {arr.shape}")
+    elif arr.ndim >= 2:
+        check_image_values(arr, name)
+    else:
+        if arr.dtype == object or arr.dtype == bool or not np.issubdtype(arr.dtype, np.number):
+            raise TypeError(f"{name} must be a numeric array, got dtype {arr.dtype}")
+        if arr.size == 0:
+            raise ValueError(f"{name} is empty: shape {arr.shape}")
+        if not np.isfinite(arr).all():
+            raise ValueError(f"{name} contains NaN or infinite values")
+    if n is not None and len(arr) != n:
+        raise ValueError(f"x has {n} examples but {name} has {len(arr)} (shape {arr.shape})")
+    return arr
+
+
+def check_encoder(model: Any, name: str = "encoder") -> Any:
+    """Return ``model`` if it can be an encoder: refuse a whole autoencoder or VAE.
+
+    A whole autoencoder maps images to images; its "codes" would be reconstructions. It is
+    recognised by a half called ``encoder`` inside it (a layer, or a VAE's attribute), or by an
+    output of the same shape as its input.
+
+    Raises
+    ------
+    TypeError
+        If ``model`` is a whole autoencoder or VAE; the message names the encoder to pass instead.
+
+    Examples
+    --------
+    >>> import keras
+    >>> auto = keras.Sequential([keras.Input((4,)), keras.layers.Dense(4)])
+    >>> check_encoder(auto)
+    Traceback (most recent call last):
+    ...
+    TypeError: encoder maps (4,) inputs to (4,) outputs, like a whole autoencoder, not to codes; pass its encoder (encoder_of(model), or vae.encoder for a VAE)
+    """
+    if getattr(model, "encoder", None) is not None and getattr(model, "decoder", None) is not None:
+        raise TypeError(
+            f"{name} is a whole VAE ({type(model).__name__}), not an encoder: pass vae.encoder"
+        )
+    layer_names = {getattr(layer, "name", None) for layer in getattr(model, "layers", [])}
+    if getattr(model, "name", None) != "encoder" and "encoder" in layer_names:
+        raise TypeError(
+            f"{name} is a whole autoencoder ({getattr(model, 'name', type(model).__name__)!r} holds "
+            "a layer called 'encoder'), not an encoder: pass encoder_of(model)"
+        )
+    inputs, outputs = _attribute(model, "input_shape"), _attribute(model, "output_shape")
+    same = isinstance(inputs, tuple) and isinstance(outputs, tuple) and len(inputs) > 1
+    if same and tuple(inputs[1:]) == tuple(outputs[1:]):
+        raise TypeError(
+            f"{name} maps {tuple(inputs[1:])} inputs to {tuple(outputs[1:])} outputs, like a "
+            "whole autoencoder, not to codes; pass its encoder (encoder_of(model), or "
+            "vae.encoder for a VAE)"
+        )
+    return model
+
+
+def _attribute(obj: Any, attribute: str) -> Any:
+    """``getattr(obj, attribute, None)``, also when the property raises (an unbuilt Keras model)."""
+    try:
+        return getattr(obj, attribute, None)
+    except (AttributeError, ValueError, TypeError, RuntimeError):
+        return None
+
+
+# --------------------------------------------------------------------------- memory
+
+
+def memory_limit() -> int | None:
+    """Bytes of memory this process may use: the machine's RAM, or a container's smaller limit.
+
+    ``None`` where neither can be read (then nothing is refused for its size).
+
+    Examples
+    --------
+    >>> limit = memory_limit()
+    >>> limit is None or limit > 0
+    True
+    """
+    limits = []
+    try:
+        limits.append(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES"))
+    except (AttributeError, ValueError, OSError):
+        pass
+    for path in ("/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes"):
+        try:
+            text = open(path).read().strip()  # noqa: SIM115
+        except OSError:
+            continue
+        if text.isdigit() and 0 < int(text) < 1 << 60:
+            limits.append(int(text))
+    limits = [x for x in limits if x > 0]
+    return min(limits) if limits else None
+
+
+def check_memory(nbytes: float, what: str) -> None:
+    """Refuse, before allocating, a request that needs more memory than the machine has.
+
+    Raises
+    ------
+    ValueError
+        If ``nbytes`` exceeds :func:`memory_limit`; the message gives both sizes and ``what`` was
+        asked for.
+
+    Examples
+    --------
+    >>> check_memory(1e3, "a small grid")
+    >>> check_memory(1e20, "latent_grid(n=10**10)")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    ValueError: latent_grid(n=10**10) would need 100000000.0 TB of memory; ...
+    """
+    limit = memory_limit()
+    if limit is not None and nbytes > limit:
+        raise ValueError(
+            f"{what} would need {_size(nbytes)} of memory; this machine has {_size(limit)}. "
+            "Ask for fewer points."
+        )
+
+
+def _size(nbytes: float) -> str:
+    for unit, scale in (("TB", 1e12), ("GB", 1e9), ("MB", 1e6)):
+        if nbytes >= scale:
+            return f"{nbytes / scale:.1f} {unit}"
+    return f"{nbytes:.0f} bytes"
+
+
+def check_learning_rate(value: Any, name: str = "learning_rate") -> Any:
+    """A step size: a finite number > 0, or a schedule (anything callable, e.g. a Keras
+    ``LearningRateSchedule``), which passes as it is.
+
+    Examples
+    --------
+    >>> check_learning_rate(1e-3)
+    0.001
+    >>> check_learning_rate(0)
+    Traceback (most recent call last):
+    ...
+    ValueError: learning_rate must be a finite number > 0, got 0
+    """
+    return value if callable(value) else check_number(value, name, positive=True)

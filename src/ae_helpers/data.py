@@ -54,7 +54,13 @@ def _read_npz(path: Path) -> tuple[Split, Split]:
     if not path.is_file():
         raise _fail(f"no file at {str(path)!r}.")
     try:
-        with np.load(path, allow_pickle=False) as npz:
+        loaded = np.load(path, allow_pickle=False)
+        if not isinstance(loaded, np.lib.npyio.NpzFile):
+            raise _fail(
+                f"{str(path)!r} holds a single array of shape {getattr(loaded, 'shape', None)} (a .npy "
+                "file), not an .npz archive with the keys x_train, y_train, x_test, y_test."
+            )
+        with loaded as npz:
             missing = [k for k in _KEYS if k not in npz.files]
             if missing:
                 raise _fail(f"{str(path)!r} lacks the keys {missing} (it has {sorted(npz.files)}).")
@@ -83,9 +89,14 @@ def _check(split: Split, name: str) -> None:
         raise _fail(f"{name} images have shape {x.shape}; expected (n, 28, 28).")
     if x.dtype != np.uint8:
         raise _fail(f"{name} images have dtype {x.dtype}; expected uint8 (0-255).")
+    if len(x) == 0:
+        raise _fail(f"the {name} split is empty (shape {x.shape}); expected images.")
     if y.ndim != 1 or len(y) != len(x):
         raise _fail(f"{name} labels have shape {y.shape}; expected ({len(x)},).")
-    if len(y) and (y.min() < 0 or y.max() > 9):
+    if y.dtype == bool or not np.issubdtype(y.dtype, np.integer):
+        raise _fail(f"{name} labels have dtype {y.dtype}; expected integers 0-9 (a float label "
+                    "would be truncated, a NaN label would become a huge negative number).")
+    if y.min() < 0 or y.max() > 9:
         raise _fail(f"{name} labels run from {y.min()} to {y.max()}; expected 0-9.")
 
 
@@ -119,6 +130,10 @@ def stratified_indices(labels: np.ndarray, size: int, *, seed: int = 0) -> np.nd
         raise TypeError(f"subset size must be an int, got {type(size).__name__}")
     if not 1 <= size <= n:
         raise ValueError(f"subset size must be between 1 and {n}, got {size}")
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
+        raise TypeError(f"seed must be an int, got {seed!r} ({type(seed).__name__})")
+    if seed < 0:
+        raise ValueError(f"seed must be an int >= 0, got {seed}")
     rng = np.random.default_rng(seed)
     classes, counts = np.unique(labels, return_counts=True)
     exact = counts * size / n
@@ -158,8 +173,14 @@ def _read(path: Path | None) -> tuple[tuple | None, tuple[Split, Split]]:
     return key, _RAW[key]
 
 
-def _prepare(source: tuple | None, split: Split, size: int | None, layout: Layout, seed: int) -> Split:
+def _prepare(source: tuple | None, split: Split, size: int | None, layout: Layout, seed: int,
+             name: str = "size") -> Split:
     x, y = split
+    if size is not None:
+        if isinstance(size, bool) or not isinstance(size, (int, np.integer)):
+            raise TypeError(f"{name} must be an int or None, got {size!r} ({type(size).__name__})")
+        if not 1 <= size <= len(x):
+            raise ValueError(f"{name} must be an int from 1 to {len(x)}, got {size}")
     idx = None if size is None else stratified_indices(y, size, seed=seed)
     key = None if source is None else (source, len(x), size, seed if size is not None else None)
     images = None if key is None else _IMAGES.get(key)
@@ -220,8 +241,12 @@ def load_mnist(
     """
     if layout not in _SHAPES:
         raise ValueError(f"layout must be one of {sorted(_SHAPES)}, got {layout!r}")
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
+        raise TypeError(f"seed must be an int, got {seed!r} ({type(seed).__name__})")
+    if seed < 0:
+        raise ValueError(f"seed must be an int >= 0, got {seed}")
     if path is None and os.environ.get(MNIST_ENV):
         path = os.environ[MNIST_ENV]
     source, (train, test) = _read(Path(path).expanduser() if path is not None else None)
-    return (_prepare(source and source + ("train",), train, train_size, layout, seed),
-            _prepare(source and source + ("test",), test, test_size, layout, seed))
+    return (_prepare(source and source + ("train",), train, train_size, layout, seed, "train_size"),
+            _prepare(source and source + ("test",), test, test_size, layout, seed, "test_size"))

@@ -22,7 +22,15 @@ from typing import Any, Literal
 
 import numpy as np
 
-from .._checks import check_codes, check_int, check_number, check_point, check_seed
+from .._checks import (
+    check_codes,
+    check_encoder,
+    check_int,
+    check_memory,
+    check_number,
+    check_point,
+    check_seed,
+)
 from ..models import latent_dim_of, model_input, model_output, run_model
 
 Spacing = Literal["box", "gaussian"]
@@ -52,12 +60,19 @@ def encode(encoder: Any, images: Any, *, batch_size: int = 1000) -> np.ndarray:
     batch_size : int
         Images per forward pass.
 
+    Raises
+    ------
+    TypeError
+        If ``encoder`` is a whole autoencoder or VAE (pass ``encoder_of(model)`` or
+        ``vae.encoder``): its outputs are images, not codes.
+
     Examples
     --------
     >>> from ae_helpers.models import dense_encoder
     >>> encode(dense_encoder(2, hidden=(8,)), np.zeros((5, 28, 28), "float32")).shape
     (5, 2)
     """
+    check_encoder(encoder)
     x = model_input(encoder, images)
     out = _run(encoder, x, batch_size)
     return check_codes(out, "the encoder's output")
@@ -237,6 +252,7 @@ def grid_points(
     [-1.282, 0.0, 1.282]
     """
     n = check_int(n, "n", minimum=2)
+    check_memory(n * n * 2 * 4, f"a grid of n={n} points per side")
     c = check_point(center, "center")
     if c.shape != (2,):
         raise ValueError(f"center must be two numbers, got {center!r}")
@@ -255,6 +271,7 @@ def grid_points(
     elif spacing == "gaussian":
         if box is not None or span is not None:
             raise ValueError("spacing='gaussian' is set by low/high quantiles; do not give box or span")
+        low, high = check_number(low, "low"), check_number(high, "high")
         if not 0.0 < low < high < 1.0:
             raise ValueError(f"need 0 < low < high < 1 (probabilities), got low={low}, high={high}")
         normal = statistics.NormalDist()
@@ -262,7 +279,7 @@ def grid_points(
         z1, z2 = q + c[0], q[::-1] + c[1]
     else:
         raise ValueError(f"spacing must be 'box' or 'gaussian', got {spacing!r}")
-    codes = np.array([[a, b] for b in z2 for a in z1], dtype=np.float32)
+    codes = np.stack(np.meshgrid(z1, z2), axis=-1).reshape(-1, 2).astype(np.float32)
     return z1, z2, codes
 
 
@@ -300,6 +317,10 @@ def latent_grid(
             f"a latent grid needs a 2-D latent space; this decoder takes {d}-D codes "
             "(sample points with sample_box/sample_normal instead)"
         )
+    n = check_int(n, "n", minimum=2)
+    out = getattr(decoder, "output_shape", None)
+    per_image = int(np.prod(out[1:])) if isinstance(out, tuple) and None not in out[1:] else 784
+    check_memory(n * n * (2 + 2 * per_image) * 4, f"latent_grid(n={n}) ({n * n} decoded images)")
     z1, z2, codes = grid_points(n=n, box=box, span=span, center=center, spacing=spacing,
                                 low=low, high=high)
     return LatentGrid(z1, z2, codes, decode(decoder, codes), spacing)
@@ -322,7 +343,9 @@ def sample_box(box: Box, n: int, *, seed: int = 0) -> np.ndarray:
     if not isinstance(box, Box):
         raise TypeError(f"box must be a Box (see bounding_box), got {type(box).__name__}")
     rng = np.random.default_rng(check_seed(seed))
-    u = rng.random((check_int(n, "n"), box.dim))
+    n = check_int(n, "n")
+    check_memory(n * box.dim * 12, f"sample_box(n={n})")
+    u = rng.random((n, box.dim))
     return (box.low + u * (box.high - box.low)).astype(np.float32)
 
 
@@ -338,7 +361,9 @@ def sample_normal(n: int, latent_dim: int, *, seed: int = 0, scale: float = 1.0)
     """
     scale = check_number(scale, "scale", positive=True)
     rng = np.random.default_rng(check_seed(seed))
-    z = rng.standard_normal((check_int(n, "n"), check_int(latent_dim, "latent_dim"))) * scale
+    n, latent_dim = check_int(n, "n"), check_int(latent_dim, "latent_dim")
+    check_memory(n * latent_dim * 12, f"sample_normal(n={n}, latent_dim={latent_dim})")
+    z = rng.standard_normal((n, latent_dim)) * scale
     return z.astype(np.float32)
 
 
@@ -371,7 +396,9 @@ def sample_near(
     z = check_codes(codes)
     sigma = check_number(sigma, "sigma", minimum=0.0)
     rng = np.random.default_rng(check_seed(seed))
-    base = z[rng.integers(0, len(z), check_int(n, "n"))]
+    n = check_int(n, "n")
+    check_memory(n * z.shape[1] * 12, f"sample_near(n={n})")
+    base = z[rng.integers(0, len(z), n)]
     step = sigma * (z.std(axis=0) if relative else 1.0)
     return (base + rng.standard_normal(base.shape) * step).astype(np.float32)
 
@@ -427,6 +454,7 @@ def neighbourhood(anchor: Any, radii: Sequence[float], *, n: int = 16, seed: int
     if r.size == 0 or not np.isfinite(r).all() or (r < 0).any():
         raise ValueError(f"radii must be non-negative finite numbers, got {radii!r}")
     n = check_int(n, "n")
+    check_memory(len(r) * n * len(a) * 16, f"neighbourhood(n={n}) of {len(r)} radii")
     rng = np.random.default_rng(check_seed(seed))
     if len(a) == 1:
         u = np.where(np.arange(n) % 2 == 0, 1.0, -1.0)[:, None]
@@ -454,5 +482,7 @@ def interpolate(start: Any, end: Any, steps: int = 10) -> np.ndarray:
     a, b = check_point(start, "start"), check_point(end, "end")
     if a.shape != b.shape:
         raise ValueError(f"start and end differ in size: {a.shape} vs {b.shape}")
-    t = np.linspace(0.0, 1.0, check_int(steps, "steps", minimum=2), dtype=np.float32)[:, None]
+    steps = check_int(steps, "steps", minimum=2)
+    check_memory(steps * len(a) * 8, f"interpolate(steps={steps})")
+    t = np.linspace(0.0, 1.0, steps, dtype=np.float32)[:, None]
     return ((1 - t) * a + t * b).astype(np.float32)

@@ -9,6 +9,7 @@ from typing import Any
 
 import numpy as np
 
+from .._checks import check_int, check_memory
 from ..models import VAE, model_input, model_output, run_model
 from ._space import sample_normal
 
@@ -67,6 +68,11 @@ def generate(vae: VAE, n: int, *, seed: int = 0, batch_size: int = 1000) -> np.n
     >>> generate(dense_vae(2, hidden=(8,)), 4).shape
     (4, 28, 28)
     """
+    if not isinstance(vae, VAE):
+        raise TypeError(f"vae must be a VAE (see dense_vae), got {type(vae).__name__}")
+    n = check_int(n, "n")
+    check_memory(n * (vae.latent_dim + 2 * int(np.prod(vae.decoder.output_shape[1:]))) * 4,
+                 f"generate(n={n}) ({n} decoded images)")
     codes = sample_normal(n, vae.latent_dim, seed=seed)
     (images,) = run_model(vae.decoder, codes, batch_size=batch_size)
     return model_output(vae.decoder, images, name="generated images")

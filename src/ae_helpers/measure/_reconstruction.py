@@ -18,7 +18,7 @@ from typing import Literal
 
 import numpy as np
 
-from .._checks import as_images
+from .._checks import as_images, check_int, check_number
 
 ErrorKind = Literal["mse", "rmse", "bce"]
 KINDS: tuple[str, ...] = ("mse", "rmse", "bce")
@@ -189,6 +189,7 @@ def isolated_ink_share(images: np.ndarray, *, threshold: float = 0.5) -> float:
     >>> isolated_ink_share(x)  # one speck among six inked pixels
     0.16666666666666666
     """
+    threshold = check_number(threshold, "threshold", minimum=0.0, maximum=1.0)
     ink = as_images(images, layout="image") > threshold
     total = int(ink.sum())
     if total == 0:
@@ -221,6 +222,7 @@ def edge_error_share(
     (0.077, 1.0)
     """
     x, x_hat = _pair(originals, reconstructions)
+    threshold = check_number(threshold, "threshold", minimum=0.0, maximum=1.0)
     img = x.reshape(-1, 28, 28) > threshold
     n_ink = _ink_neighbours(img)
     edge = (img & (n_ink < 4)) | (~img & (n_ink > 0))
@@ -250,6 +252,7 @@ def nearest_neighbour_rmse(
     """
     s = as_images(samples, name="samples", layout="flat").astype(np.float64)
     r = as_images(reference, name="reference", layout="flat")
+    batch_size = check_int(batch_size, "batch_size")
     s_sq = (s * s).sum(axis=1)
     best = np.full(len(s), np.inf)
     # Float64 (a copy must come out at exactly 0), a block of the reference at a time: the whole

@@ -29,7 +29,15 @@ from typing import Any
 
 import numpy as np
 
-from .._checks import as_images, check_codes, check_int, check_labels, check_number
+from .._checks import (
+    as_images,
+    check_codes,
+    check_int,
+    check_labels,
+    check_number,
+    check_numbers,
+    check_seed,
+)
 from ..latent import (
     Box,
     bounding_box,
@@ -130,6 +138,8 @@ def neighbourhood_profile(
     a = check_codes(np.atleast_2d(np.asarray(anchors, dtype=np.float32)), "anchors", dim=d)
     r = np.asarray(radii, dtype=np.float64).ravel()
     n = check_int(n, "n")
+    seed = check_seed(seed)
+    threshold = check_number(threshold, "threshold", minimum=1e-9, maximum=1.0)
     points = np.concatenate(
         [neighbourhood(anchor, r, n=n, seed=seed + i) for i, anchor in enumerate(a)]
     )  # (k * R, n, d)
@@ -309,6 +319,11 @@ def generation_report(
     d = latent_dim_of(decoder)
     z = check_codes(codes, dim=d)
     n = check_int(n, "n")
+    seed = check_seed(seed)
+    threshold = check_number(threshold, "threshold", minimum=1e-9, maximum=1.0)
+    near_sigma = check_number(near_sigma, "near_sigma", minimum=0.0)
+    n_per_radius = check_int(n_per_radius, "n_per_radius")
+    relative_radii = check_numbers(relative_radii, "relative_radii")
     rng = np.random.default_rng(seed)
     draw = rng.integers(0, 2**31, size=5)
     box = bounding_box(z)
@@ -407,6 +422,7 @@ def format_table(
         raise ValueError("no rows to format")
     if columns is None:
         columns = list(dict.fromkeys(k for row in rows for k in row))
+    digits = check_int(digits, "digits", minimum=0)
     cells = [[_cell(row.get(c), digits) for c in columns] for row in rows]
     numeric = [
         all(isinstance(row.get(c), (int, float, np.integer, np.floating)) or row.get(c) is None

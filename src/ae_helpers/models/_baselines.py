@@ -12,7 +12,7 @@ from typing import Literal
 
 import numpy as np
 
-from .._checks import as_images, check_int, check_seed
+from .._checks import as_images, check_int, check_number, check_seed
 
 Kind = Literal["bernoulli", "gaussian"]
 
@@ -146,8 +146,8 @@ def fit_pixel_model(
         raise TypeError(f"labels must be integers, got dtype {y.dtype}")
     if kind not in ("bernoulli", "gaussian"):
         raise ValueError(f"kind must be 'bernoulli' or 'gaussian', got {kind!r}")
-    if smoothing < 0:
-        raise ValueError(f"smoothing must be >= 0, got {smoothing}")
+    threshold = check_number(threshold, "threshold", minimum=0.0, maximum=1.0)
+    smoothing = check_number(smoothing, "smoothing", minimum=0.0)
     classes, counts = np.unique(y, return_counts=True)
     means = np.empty((len(classes), x.shape[1]), dtype=np.float64)
     stds = np.zeros_like(means)
@@ -247,6 +247,7 @@ def fit_pca(images: np.ndarray, n_components: int, *, seed: int = 0) -> PCABasel
     """
     from sklearn.decomposition import PCA
 
+    seed = check_seed(seed)
     x = as_images(images, layout="flat")
     m = check_int(n_components, "n_components")
     if m > min(x.shape):

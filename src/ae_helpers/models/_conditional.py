@@ -24,7 +24,7 @@ import keras
 import numpy as np  # noqa: F401 - the examples use it
 from keras import ops
 
-from .._checks import check_latent_dim
+from .._checks import check_latent_dim, check_learning_rate
 from ._vae import VAE
 
 N_CLASSES = 10
@@ -191,5 +191,5 @@ def dense_cvae(
     encoder = conditional_encoder(latent_dim, hidden=hidden)
     decoder = conditional_decoder(latent_dim, hidden=tuple(reversed(hidden)))
     cvae = ConditionalVAE(encoder, decoder, beta=beta, reconstruction=reconstruction, seed=seed)
-    cvae.compile(optimizer=keras.optimizers.Adam(learning_rate))
+    cvae.compile(optimizer=keras.optimizers.Adam(check_learning_rate(learning_rate)))
     return cvae

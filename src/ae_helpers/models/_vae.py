@@ -24,6 +24,7 @@ from .._checks import (
     check_choice,
     check_int,
     check_latent_dim,
+    check_learning_rate,
     check_number,
     check_optional_int,
 )
@@ -383,5 +384,5 @@ def dense_vae(
     encoder = dense_vae_encoder(latent_dim, input_shape=image_shape, hidden=hidden)
     decoder = dense_decoder(latent_dim, output_shape=image_shape, hidden=tuple(reversed(hidden)))
     vae = VAE(encoder, decoder, beta=beta, reconstruction=reconstruction, seed=seed)
-    vae.compile(optimizer=keras.optimizers.Adam(learning_rate))
+    vae.compile(optimizer=keras.optimizers.Adam(check_learning_rate(learning_rate)))
     return vae

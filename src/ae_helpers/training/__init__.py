@@ -10,8 +10,16 @@
 * ``_snapshots`` — :class:`LatentSnapshots`, filming the latent codes while a model trains.
 """
 
-from ._cache import Trained, cache_dir, fingerprint, load_or_train
-from ._fit import ArrayBatches, LabelledBatches, ShortLog, steps_per_epoch, train, warmup_cosine
+from ._cache import Trained, UncacheableModelError, cache_dir, fingerprint, load_or_train
+from ._fit import (
+    ArrayBatches,
+    LabelledBatches,
+    ShortLog,
+    is_batch_source,
+    steps_per_epoch,
+    train,
+    warmup_cosine,
+)
 from ._recipes import (
     FRAMES,
     PRESETS,
@@ -46,10 +54,12 @@ __all__ = [
     "Recipe",
     "ShortLog",
     "Trained",
+    "UncacheableModelError",
     "VAERecipe",
     "cache_dir",
     "fingerprint",
     "fit_judge",
+    "is_batch_source",
     "load_judge",
     "load_or_train",
     "preset",

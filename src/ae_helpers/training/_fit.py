@@ -16,8 +16,15 @@ from typing import Any
 import keras
 import numpy as np
 
-from .._checks import check_int, check_labels, check_number, check_seed
-from ..models import model_input
+from .._checks import (
+    check_fits_model,
+    check_image_values,
+    check_int,
+    check_labels,
+    check_number,
+    check_seed,
+    check_targets,
+)
 
 
 def steps_per_epoch(n: int, batch_size: int) -> int:
@@ -129,7 +136,7 @@ class ShortLog(keras.callbacks.Callback):
 
     def __init__(self, every: int = 5) -> None:
         super().__init__()
-        self.every = max(1, int(every))
+        self.every = check_int(every, "every")
 
     def on_train_begin(self, logs: dict | None = None) -> None:
         self._start = time.perf_counter()
@@ -144,7 +151,7 @@ class ShortLog(keras.callbacks.Callback):
 
 def train(
     model: keras.Model,
-    x: np.ndarray,
+    x: np.ndarray | keras.utils.PyDataset | Any,
     y: np.ndarray | None = None,
     *,
     epochs: int,
@@ -164,13 +171,19 @@ def train(
         A compiled model.
     x, y : np.ndarray
         Inputs and targets; ``y=None`` trains to reconstruct ``x`` (or, with ``targets=False``,
-        passes ``x`` alone to a model that computes its own loss).
+        passes ``x`` alone to a model that computes its own loss). ``x`` may also be a batch source
+        (a :class:`keras.utils.PyDataset`, e.g. :class:`ArrayBatches`, or a ``tf.data.Dataset`` on
+        TensorFlow; see :func:`is_batch_source`), with ``y=None``.
+        Images are checked as every helper checks them: floating point, finite, in [0, 1], as
+        many values per example as the model's input (they are reshaped to it); floating-point
+        targets are images too, integer targets class labels. A batch source is checked on its
+        first batch.
     epochs : int
         Number of passes over ``x``.
     batch_size : int
         Examples per gradient step.
-    validation : array or (array, array), optional
-        Held-out data, same convention as ``x, y``.
+    validation : array or (array, array) or PyDataset, optional
+        Held-out data, same convention (and checks) as ``x, y``.
     log_every : int, optional
         Print a line every this many epochs; default about five lines per run; 0 prints nothing.
     seed : int
@@ -186,6 +199,13 @@ def train(
     keras.callbacks.History
         ``history.history`` maps metric names to per-epoch values.
 
+    Raises
+    ------
+    TypeError
+        If images are not floating point (uint8 0-255 must be scaled), or not numeric.
+    ValueError
+        If images are empty, hold NaN/inf or values outside [0, 1], or do not fit the model.
+
     Examples
     --------
     >>> import keras
@@ -199,14 +219,21 @@ def train(
     epochs = check_int(epochs, "epochs")
     if log_every is not None:
         check_int(log_every, "log_every", minimum=0)
-    reads = getattr(model, "encoder", model)  # a VAE reads its images through its encoder
-    if isinstance(getattr(reads, "input_shape", None), tuple):
-        # Images of any layout, shaped as the model's input: (n, 8, 8) for an (8, 8, 1) encoder.
-        x = model_input(reads, x, name="x")
-    data = batches(x, y, batch_size=batch_size, seed=seed, targets=targets, drop_last=True)
+    if is_batch_source(x):
+        if y is not None:
+            raise ValueError("y must be None when x is a batch source (its batches hold the targets)")
+        _check_batch_source(x, model, "x")
+        data = x
+    else:
+        x, y = _checked_arrays(x, y, model, "x", "y")
+        data = batches(x, y, batch_size=batch_size, seed=seed, targets=targets, drop_last=True)
     val = None
-    if validation is not None:
+    if is_batch_source(validation):
+        _check_batch_source(validation, model, "validation")
+        val = validation
+    elif validation is not None:
         vx, vy = validation if isinstance(validation, tuple) else (validation, None)
+        vx, vy = _checked_arrays(vx, vy, model, "validation", "validation targets")
         val = ArrayBatches(vx, vy, batch_size=max(batch_size, 512), shuffle=False, targets=targets)
     every = max(1, epochs // 5) if log_every is None else log_every
     _build_optimizer(model)
@@ -214,6 +241,74 @@ def train(
     if every:
         extra.append(ShortLog(every))
     return model.fit(data, epochs=epochs, validation_data=val, verbose=0, callbacks=extra)
+
+
+def _checked_arrays(x: Any, y: Any, model: keras.Model, name: str,
+                    y_name: str) -> tuple[np.ndarray, np.ndarray | None]:
+    """Images (and targets) checked like every helper's, shaped as the model's input."""
+    x = check_fits_model(check_image_values(x, name), model, name)
+    if y is not None:
+        y = check_targets(y, len(x), y_name)
+        if y.ndim >= 2:  # images to reconstruct: as many values as the model outputs
+            y = check_fits_model(y, model, y_name, side="output")
+    return x, y
+
+
+def is_batch_source(data: Any) -> bool:
+    """Whether ``data`` is a source of batches that :func:`train` hands to ``fit`` as it is.
+
+    A :class:`keras.utils.PyDataset` (such as :class:`ArrayBatches`) on any backend, or a
+    ``tf.data.Dataset`` on TensorFlow (recognised by its ``element_spec``, without importing
+    TensorFlow).
+
+    Examples
+    --------
+    >>> is_batch_source(ArrayBatches(np.zeros((4, 2), "float32"))), is_batch_source(np.zeros((4, 2)))
+    (True, False)
+    """
+    if isinstance(data, keras.utils.PyDataset):
+        return True
+    return hasattr(data, "element_spec") and hasattr(data, "take") and not isinstance(data, np.ndarray)
+
+
+def _check_batch_source(source: keras.utils.PyDataset, model: keras.Model, name: str = "x") -> None:
+    """Check a batch source's first batch as :func:`train` checks arrays (same messages).
+
+    A batch is ``inputs``, ``(inputs,)`` or ``(inputs, targets)``; ``inputs`` may be a tuple whose
+    first entry is the images (a conditional VAE's ``(images, labels)``).
+
+    Examples
+    --------
+    >>> model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(4)])
+    >>> _check_batch_source(ArrayBatches(np.full((8, 4), 2.0, "float32"), batch_size=4), model)
+    Traceback (most recent call last):
+    ...
+    ValueError: x (first batch) must lie in [0, 1]; got values from 2 to 2 (0-255 pixels? divide by 255)
+    """
+    label = f"{name} (first batch)"
+    try:
+        empty = len(source) == 0
+    except TypeError:
+        empty = False
+    if empty:
+        raise ValueError(f"{name} is empty: it yields no batches")
+    if isinstance(source, keras.utils.PyDataset):
+        batch = source[0]
+    else:  # a tf.data.Dataset: its first element, without consuming the training run's iterator
+        batch = next(iter(source), None)
+        if batch is None:
+            raise ValueError(f"{name} is empty: it yields no batches")
+    inputs, targets = batch, None
+    if isinstance(batch, tuple):
+        inputs = batch[0]
+        targets = batch[1] if len(batch) > 1 else None
+    images = inputs[0] if isinstance(inputs, (tuple, list)) else inputs
+    images = check_image_values(images, label)
+    check_fits_model(images, model, label)
+    if targets is not None:
+        targets = check_targets(targets, len(images), f"{name} targets (first batch)")
+        if targets.ndim >= 2:
+            check_fits_model(targets, model, f"{name} targets (first batch)", side="output")
 
 
 def _build_optimizer(model: keras.Model) -> None:

@@ -14,6 +14,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.animation import FuncAnimation
 
+from .._checks import check_number
 from ..models import model_output, run_model
 from ._images import show_image
 
@@ -46,6 +47,7 @@ def latent_filling_animation(
     >>> anim._save_count if hasattr(anim, "_save_count") else 3  # doctest: +SKIP
     3
     """
+    limit = check_number(limit, "limit", positive=True)
     snapshots = np.asarray(snapshots, dtype=np.float32)
     labels = np.asarray(labels)
     if snapshots.ndim != 3 or snapshots.shape[2] != 2:

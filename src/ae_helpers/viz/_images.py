@@ -172,6 +172,7 @@ def reconstruction_figure(
     >>> len(fig.axes)  # 12 images and one colour bar
     13
     """
+    size = check_number(size, "size", positive=True)
     x = as_images(originals, name="originals", layout="image")
     x_hat = as_images(reconstructions, name="reconstructions", layout="image")
     if len(x) != len(x_hat):
@@ -229,6 +230,7 @@ def image_rows(
     >>> len(fig.axes)
     6
     """
+    size = check_number(size, "size", positive=True)
     if not rows:
         raise ValueError("rows is empty: nothing to show")
     batches = {str(k): as_images(v, name=f"row {k!r}", layout="image") for k, v in rows.items()}

@@ -16,7 +16,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.patches import Rectangle
 
-from .._checks import as_images, check_codes
+from .._checks import as_images, check_codes, check_int, check_number
 from ..latent import LatentGrid
 from ._images import mosaic, show_image
 
@@ -64,6 +64,8 @@ def latent_scatter(
     >>> fig.axes[0].get_xlabel(), len(fig.axes[0].get_legend().get_texts())
     ('$z_1$', 10)
     """
+    size = check_number(size, "size", positive=True)
+    alpha = check_number(alpha, "alpha", minimum=0.0, maximum=1.0)
     z = check_codes(codes)
     if z.shape[1] != 2:
         raise ValueError(f"a scatter needs 2-D codes, got {z.shape[1]}-D (encode with a 2-D AE)")
@@ -166,6 +168,7 @@ def image_strip(
     >>> len(fig.axes), fig.axes[0].get_title()
     (5, 'a')
     """
+    size = check_number(size, "size", positive=True)
     x = as_images(images, layout="image")
     if labels is not None and len(labels) != len(x):
         raise ValueError(f"got {len(labels)} labels for {len(x)} images")
@@ -206,6 +209,7 @@ def neighbourhood_rows(
     >>> fig.axes[0].get_ylabel()
     'r = 0.1'
     """
+    size = check_number(size, "size", positive=True)
     arr = np.asarray(images)
     if arr.ndim < 3:
         raise ValueError(f"images must be (R, n, h, w), (R, n, h, w, c) or (R, n, d), got {arr.shape}")
@@ -301,6 +305,7 @@ def area_share_bars(
     >>> fig.axes[0].get_xlabel()
     'digit'
     """
+    expected = check_number(expected, "expected", minimum=0.0, maximum=1.0)
     if not shares:
         raise ValueError("no shares to plot")
     arrays = {k: np.asarray(v, dtype=float).ravel() for k, v in shares.items()}
@@ -349,6 +354,7 @@ def pick_mosaics(
     >>> [ax.get_title() for ax in fig.axes]
     ['box', 'near']
     """
+    cols = check_int(cols, "cols")
     if not images:
         raise ValueError("no images to show")
     fig, axes = plt.subplots(1, len(images), figsize=(3.3 * len(images), 3.8), squeeze=False)

@@ -13,7 +13,7 @@ import matplotlib
 import matplotlib.pyplot as plt
 import numpy as np
 
-from .._checks import as_images, check_numbers
+from .._checks import as_images, check_number, check_numbers
 from ..measure import Sharpness
 from ._images import image_rows
 
@@ -161,6 +161,7 @@ def conditional_grid(
     >>> len(fig.axes), fig.axes[0].get_ylabel(), fig.axes[3].get_ylabel()
     (6, 'digit 0\\n2/3 read as 0', 'digit 7\\n3/3 read as 7')
     """
+    size = check_number(size, "size", positive=True)
     x = as_images(images, layout="image")
     y = np.asarray(labels).ravel()
     if len(y) != len(x):
@@ -213,6 +214,8 @@ def kl_per_dimension_plot(
     >>> len(fig.axes), fig.axes[1].get_title()
     (2, '16-D')
     """
+    if threshold is not None:
+        threshold = check_number(threshold, "threshold", minimum=0.0)
     if not kl:
         raise ValueError("kl is empty: nothing to plot")
     values = {name: np.sort(check_numbers(v, f"kl[{name!r}]"))[::-1] for name, v in kl.items()}

@@ -11,6 +11,7 @@ from typing import Any
 import matplotlib.pyplot as plt
 import numpy as np
 
+from .._checks import check_int
 from ..measure import area_entropy
 from ._latent import latent_scatter
 
@@ -65,6 +66,7 @@ def prior_fit(
     >>> len(fig.axes)
     2
     """
+    max_points = check_int(max_points, "max_points")
     z = np.asarray(codes, dtype=np.float64)
     y = np.asarray(labels)
     if z.ndim != 2 or z.shape[1] != 2 or len(z) == 0:
