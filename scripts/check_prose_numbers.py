@@ -30,7 +30,7 @@ ROOT = Path(__file__).resolve().parents[1]
 # MNIST's shape and sizes, and the settings and thresholds the chapters fix in their parameters cells
 # or assert as bounds. A number here is never a measurement.
 ALLOWED = {
-    *(str(i) for i in range(0, 13)),
+    *(str(i) for i in range(13)),
     "15", "16", "20", "28", "30", "32", "36", "40", "64", "100", "128", "256", "500", "512", "784",
     "1,000", "2,000", "5,000", "6,000", "10,000", "20,000", "60,000", "70,000",
     "0.0", "0.01", "0.02", "0.05", "0.1", "0.3", "0.2", "0.4", "0.5", "0.8", "0.9", "0.95", "0.99", "1.0",
@@ -45,7 +45,7 @@ ALLOWED_IN = {
     "03_latent_holes": {"-2", "-5", "−5", "−2"},
 }
 
-_FENCE = re.compile(r"^(`{3,}|~{3,})(?![`~{])[^\n]*\n.*?^\1\s*$", re.M | re.S)  # code, not directives
+_FENCE = re.compile(r"^(`{3,}|~{3,})(?![`~{])[^\n]*\n.*?^\1\s*$", re.MULTILINE | re.DOTALL)  # code, not directives
 _ROLES = re.compile(r"\{(glue|glue:text|glue:md|footcite|cite|numref|ref|doc)\}`[^`]*`")
 _CODE = re.compile(r"``?[^`\n]+``?")
 _URL = re.compile(r"https?://\S+")
