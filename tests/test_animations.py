@@ -91,3 +91,8 @@ def test_trained_vae_films_its_training_and_caches_the_film(isolated_cache, mnis
     np.testing.assert_array_equal(again.extras["snapshots"], snaps)
     plain = trained_vae(2, epochs=2, train_size=640, batch_size=16, hidden=(32,))
     assert not plain.from_cache and plain.extras == {}  # filming is part of the cache key
+
+
+def test_to_html_carries_alt_text():
+    html = to_html(latent_filling_animation(np.zeros((2, 3, 2)), np.arange(3)), alt='codes "moving"')
+    assert '<img alt="codes &quot;moving&quot;" id=' in html

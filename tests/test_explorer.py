@@ -41,6 +41,12 @@ def test_still_grid_spans_the_range(decoder):
     assert ax.get_xlim() == pytest.approx((-0.5, 2.5)) and ax.get_xlabel() == "$z_1$"
 
 
+def test_still_gives_every_decoded_digit_room(decoder):
+    for n in (4, 12, 15):
+        fig = latent_explorer(decoder, n=n).still()
+        assert fig.get_size_inches()[0] / n >= 0.9 - 1e-9, (n, fig.get_size_inches())
+
+
 def test_image_at_is_the_decoders_output(decoder):
     explorer = latent_explorer(decoder)
     expected = decoder.predict(np.array([[0.3, -0.2]], "float32"), verbose=0).reshape(28, 28)

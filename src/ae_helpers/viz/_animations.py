@@ -8,6 +8,7 @@ the rendered page with no kernel. Frames are small (low dpi, few frames) so a pa
 from __future__ import annotations
 
 from collections.abc import Mapping
+from html import escape
 from typing import Any
 
 import matplotlib.pyplot as plt
@@ -129,13 +130,20 @@ def latent_walk_animation(
     return anim
 
 
-def to_html(anim: FuncAnimation, *, fps: float | None = None) -> str:
+def to_html(anim: FuncAnimation, *, fps: float | None = None, alt: str | None = None) -> str:
     """Render an animation as self-contained JavaScript HTML that loops in a static page.
+
+    ``alt`` describes the animation for readers who cannot see it; it becomes the ``alt`` text of
+    the frame image (the page's figures take theirs from the cell's metadata, which does not reach
+    an animation's HTML).
 
     Examples
     --------
-    >>> html = to_html(latent_filling_animation(np.zeros((2, 3, 2)), np.arange(3)))
-    >>> "<img" in html
+    >>> html = to_html(latent_filling_animation(np.zeros((2, 3, 2)), np.arange(3)), alt="codes")
+    >>> '<img alt="codes"' in html
     True
     """
-    return anim.to_jshtml(fps=fps, default_mode="loop")
+    html = anim.to_jshtml(fps=fps, default_mode="loop")
+    if alt is not None:
+        html = html.replace("<img id=", f'<img alt="{escape(alt, quote=True)}" id=', 1)
+    return html

@@ -57,7 +57,8 @@ class LatentExplorer:
         a = np.linspace(c1 - self.span, c1 + self.span, self.n)
         b = np.linspace(c2 + self.span, c2 - self.span, self.n)  # top row = largest z2
         codes = np.array([[x, y] for y in b for x in a])
-        fig, ax = plt.subplots(figsize=(5.5, 5.5))
+        side = max(5.5, 0.9 * self.n)  # inches: at least 0.9 in (90 px in the page) per decoded digit
+        fig, ax = plt.subplots(figsize=(side, side))
         show_image(ax, mosaic(_decode(self.decoder, codes), cols=self.n, pad=0),
                    extent=(a[0], a[-1], b[-1], b[0]))
         ax.set_xlabel("$z_1$")
@@ -90,7 +91,7 @@ class LatentExplorer:
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
         fig = self.still()
         buffer = io.BytesIO()
-        fig.savefig(buffer, format="png", dpi=80)
+        fig.savefig(buffer, format="png", dpi=100)
         plt.close(fig)
         bundle: dict[str, Any] = {
             "image/png": base64.b64encode(buffer.getvalue()).decode(),
