@@ -43,6 +43,7 @@ ALLOWED_IN = {
     "04_vae": {"−2", "-2", "-5"},            # the sampling check's fixed mean (1, -2)
     "02_detached_decoder": {"-2", "-5", "−5", "−2"},  # the article's example code [-2, -5]
     "03_latent_holes": {"-2", "-5", "−5", "−2"},
+    "07_your_own_data": {"1,797"},              # the size of scikit-learn's digits data set
 }
 
 _FENCE = re.compile(r"^(`{3,}|~{3,})(?![`~{])[^\n]*\n.*?^\1\s*$", re.MULTILINE | re.DOTALL)  # code, not directives
