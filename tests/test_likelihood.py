@@ -100,6 +100,8 @@ def test_bernoulli_weights_by_hand():
     eps = np.array([[[0.0]], [[1.0]]], "float32")
     probs = lambda z: ops.sigmoid(ops.concatenate([z, -z, z], axis=1))  # noqa: E731
     w = np.asarray(ops.convert_to_numpy(log_weights_from(x, mean, log_var, eps, probs)), float)
+    fast = log_weights_from(x, mean, log_var, eps, probs, binary=True)  # one log per pixel
+    np.testing.assert_allclose(np.asarray(ops.convert_to_numpy(fast), float), w, atol=1e-5)
     for i, e in enumerate((0.0, 1.0)):
         z = 0.5 + e
         p = 1 / (1 + np.exp(-z))

@@ -307,7 +307,7 @@ def mean_image_logits(x: Any) -> np.ndarray:
 # --------------------------------------------------------------------------------------------
 def log_weights_from(
     x: Any, mean: Any, log_var: Any, eps: Any, decoder: Callable[[Any], Any], *,
-    observation: str = "bernoulli", sigma: float = 1.0,
+    observation: str = "bernoulli", sigma: float = 1.0, binary: bool = False,
 ) -> Any:
     """``log w = log p(x|z) + log p(z) - log q(z|x)`` for ``z = mean + exp(log_var / 2) * eps``.
 
@@ -331,6 +331,9 @@ def log_weights_from(
         independent Gaussians with standard deviation ``sigma``.
     sigma : float
         Standard deviation of the Gaussian observation model.
+    binary : bool
+        Promise that every pixel of ``x`` is 0 or 1: the Bernoulli term then takes one logarithm per
+        pixel instead of two (the same value, about a third faster).
 
     Returns
     -------
@@ -355,7 +358,11 @@ def log_weights_from(
     decoded = decoder(ops.reshape(z, (k * b, d)))
     decoded = ops.reshape(decoded, (k, b, -1))                            # (k, b, pixels)
     x = ops.reshape(x, (1, b, -1))
-    if observation == "bernoulli":
+    if observation == "bernoulli" and binary:
+        # For 0/1 pixels x log p + (1 - x) log(1 - p) = log(p if x else 1 - p): one log, not two.
+        p = ops.clip(decoded, _EPSILON, 1.0 - _EPSILON)
+        log_px = ops.sum(ops.log(ops.where(x > 0.5, p, 1.0 - p)), axis=-1)
+    elif observation == "bernoulli":
         p = ops.clip(decoded, _EPSILON, 1.0 - _EPSILON)
         log_px = ops.sum(x * ops.log(p) + (1.0 - x) * ops.log(1.0 - p), axis=-1)
     else:
@@ -395,6 +402,7 @@ def _sweep(
     _check_observation(observation, sigma)
     rng = np.random.default_rng(seed)
     decode = _decoder_fn(decoder)
+    binary = bool(np.all((images == 0) | (images == 1)))
     b = max(1, min(len(images), max_rows // k))  # images per call
     kc = min(k, max(1, max_rows // b))             # codes per image per call
     for start in range(0, len(images), b):
@@ -402,7 +410,8 @@ def _sweep(
         mean, log_var = _encode(encoder, xb)
         for s in range(0, k, kc):
             eps = rng.standard_normal((min(kc, k - s), len(xb), ops.shape(mean)[-1])).astype(np.float32)
-            w = log_weights_from(xb, mean, log_var, eps, decode, observation=observation, sigma=sigma)
+            w = log_weights_from(xb, mean, log_var, eps, decode, observation=observation,
+                                 sigma=sigma, binary=binary)
             visit(start, start + len(xb), s, np.asarray(ops.convert_to_numpy(w), np.float64).T)
 
 
