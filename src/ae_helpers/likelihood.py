@@ -729,14 +729,14 @@ def warmup_cosine_schedule(learning_rate: float, steps: int, *, warmup: int) -> 
 def fit_burda(
     objective: str, x_train: np.ndarray, *, k: int = 5, epochs: int, batch_size: int = 100,
     learning_rate: float = 1e-3, seed: int = 0, log_every: int | None = 0,
-    max_seconds: float | None = None,
+    max_seconds: float | None = None, callbacks: list[keras.callbacks.Callback] | None = None,
 ) -> keras.Model:
     """Train Burda's one-layer model on dynamically binarised images (not cached; see
     :func:`trained_burda`).
 
     Adam, step size rising over the first epoch and decaying along a cosine to 5 %; the decoder's
     output biases start at the log-odds of the mean training image. ``max_seconds`` stops training
-    after the epoch that passes it (the schedule is not shortened).
+    after the epoch that passes it (the schedule is not shortened); ``callbacks`` go to ``fit``.
 
     Introduced in chapter 6 (``book/06_likelihood.ipynb``).
 
@@ -755,7 +755,7 @@ def fit_burda(
     schedule = warmup_cosine_schedule(learning_rate, epochs * per_epoch, warmup=per_epoch)
     model = burda_model(objective, k=k, output_bias=mean_image_logits(x_train),
                         learning_rate=schedule, seed=seed)
-    callbacks = [_TimeLimit(max_seconds)] if max_seconds else None
+    callbacks = list(callbacks or []) + ([_TimeLimit(max_seconds)] if max_seconds else [])
     train(model, x_train, epochs=epochs, batch_size=batch_size, targets=False, seed=seed,
           log_every=log_every, batches=BinarisedBatches, callbacks=callbacks)
     return model
