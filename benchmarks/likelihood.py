@@ -15,7 +15,7 @@ What is Burda's and what is ours:
   cosine to 5 % of it, output biases started at the log-odds of the mean training image, and a wall
   clock budget per model on two CPU cores instead of Burda's 3,280 epochs. The number of epochs is
   set before training from the measured time of two epochs on a tenth of the data (the cosine needs
-  it), and training stops early if the budget runs out anyway.
+  it); training stops early only if it overruns the budget by half (another process on the cores).
 
 Printed: per model the test -log p(x) at k = 5,000, the test -ELBO (the k = 1 bound, averaged over
 10 draws per image), epochs, training minutes and estimation minutes, beside Burda et al.'s rows.
@@ -93,7 +93,7 @@ def main() -> None:
         start = time.perf_counter()
         model = fit_burda(objective, x_train, k=k, epochs=epochs, batch_size=args.batch_size,
                           learning_rate=args.learning_rate, seed=0, log_every=max(1, epochs // 8),
-                          max_seconds=60 * args.minutes * 1.1)
+                          max_seconds=60 * args.minutes * 1.5)
         train_minutes = (time.perf_counter() - start) / 60
         done = len(model.history.history["loss"])
         elbo = float(log_weights(model, test, k=10, seed=1).mean())
