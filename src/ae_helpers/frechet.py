@@ -6,7 +6,7 @@ Each image is mapped to the judge's penultimate layer (the 128 ReLU units before
 set of features is summarised by its mean ``mu`` and covariance ``S``, and the two Gaussians with
 those moments are compared with the Fréchet (2-Wasserstein) distance
 
-    d^2 = |mu_1 - mu_2|^2 + Tr(S_1 + S_2 - 2 (S_1 S_2)^(1/2)),
+    ``d^2 = |mu_1 - mu_2|^2 + Tr(S_1 + S_2 - 2 (S_1 S_2)^(1/2))``,
 
 the recipe of the FID (Heusel et al. 2017) with our MNIST judge in place of the Inception network.
 It is 0 for identical moments and grows both when samples look unlike the test images (the means
@@ -33,7 +33,7 @@ def judge_features(judge: Any, images: Any, *, batch_size: int = 1000) -> np.nda
     Parameters
     ----------
     judge : ae_helpers.judge.Judge or keras.Model
-        The judge (from :func:`ae_helpers.load_judge`) or its Keras model; the layers up to and
+        The judge (from :func:`ae_helpers.judge.load_judge`) or its Keras model; the layers up to and
         including the one named ``"hidden"`` are applied.
     images : array-like
         ``(n, 784)``, ``(n, 28, 28)`` or ``(n, 28, 28, 1)`` values in [0, 1].

@@ -5,7 +5,7 @@ Introduced in chapter 6 (``book/06_likelihood.ipynb``).
 The ELBO is only a lower bound on ``log p(x)``. Drawing ``k`` codes ``z_i ~ q(z|x)`` and averaging the
 *importance weights* ``w_i = p(x, z_i) / q(z_i|x)`` gives
 
-    log p(x) >= E[ log (1/k) sum_i w_i ]  (the k-sample bound of Burda, Grosse and Salakhutdinov 2015),
+    ``log p(x) >= E[log (1/k) sum_i w_i]`` (the k-sample bound of Burda, Grosse and Salakhutdinov 2015),
 
 which equals the ELBO for ``k = 1``, never decreases as ``k`` grows and tends to ``log p(x)``.
 :func:`log_likelihood` evaluates it for a trained model with a large ``k`` (5,000 in the literature),
@@ -128,7 +128,7 @@ class BinarisedBatches(keras.utils.PyDataset):
     Each pixel of each batch is 1 with probability equal to its grey level, with fresh draws for every
     epoch, so the model never sees the same binary image twice; the draws depend only on ``seed``, the
     epoch and the batch, so a run is repeatable whatever the order in which worker threads fetch
-    batches. The signature matches :func:`ae_helpers.train`'s ``batches=`` argument.
+    batches. The signature matches :func:`ae_helpers.training.train`'s ``batches=`` argument.
 
     Introduced in chapter 6 (``book/06_likelihood.ipynb``).
 
@@ -431,7 +431,7 @@ def log_weights(
     ----------
     model : object
         Has ``.encoder`` (images → ``[mean, log_var]``) and ``.decoder`` (codes → pixel probabilities,
-        or Gaussian means): a :class:`~ae_helpers.VAE` or an :class:`IWAE`.
+        or Gaussian means): a :class:`~ae_helpers.vae.VAE` or an :class:`IWAE`.
     x : array-like
         Images ``(n, ...)``; for Bernoulli pixels, binary images (:func:`binarise`).
     k : int
@@ -580,7 +580,7 @@ class IWAE(keras.Model):
     Same encoder and decoder as a VAE; the loss, averaged over the batch, is
     ``-log (1/k) Σ_i p(x, z_i) / q(z_i|x)`` with ``k`` codes ``z_i`` drawn per image (reparameterised,
     so gradients flow into the encoder). ``k = 1`` is the VAE with a sampled instead of a closed-form
-    KL. ``iwae(x)`` returns ``(reconstruction, mean, log_var)`` like :class:`~ae_helpers.VAE`, so the
+    KL. ``iwae(x)`` returns ``(reconstruction, mean, log_var)`` like :class:`~ae_helpers.vae.VAE`, so the
     book's VAE helpers (``posterior``, ``generate``) accept it. Bernoulli pixels: train on binary
     images (:class:`BinarisedBatches`).
 
@@ -677,7 +677,7 @@ def burda_model(objective: str = "vae", *, k: int = 5, latent_dim: int = 50,
     Parameters
     ----------
     objective : {"vae", "iwae"}
-        ``"vae"``: :class:`~ae_helpers.VAE` (ELBO with the closed-form KL); ``"iwae"``: :class:`IWAE`.
+        ``"vae"``: :class:`~ae_helpers.vae.VAE` (ELBO with the closed-form KL); ``"iwae"``: :class:`IWAE`.
     k : int
         Codes per image of the IWAE (ignored for the VAE).
     latent_dim, hidden, output_bias
@@ -808,7 +808,7 @@ def trained_burda(
     Returns
     -------
     ae_helpers.Trained
-        ``model`` is a :class:`~ae_helpers.VAE` or an :class:`IWAE`; ``seconds`` the training time.
+        ``model`` is a :class:`~ae_helpers.vae.VAE` or an :class:`IWAE`; ``seconds`` the training time.
 
     Examples
     --------
