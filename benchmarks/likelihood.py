@@ -77,6 +77,8 @@ def main() -> None:
                         help="epochs per model, in the order of --models (default: sized to --minutes "
                              "from timed epochs; on a busy machine that sizing is noisy)")
     parser.add_argument("--k", type=int, default=5000, help="codes per test image in the estimate")
+    parser.add_argument("--test-size", type=int, default=None,
+                        help="estimate on the first this many binarised test images (default: all 10,000)")
     parser.add_argument("--batch-size", type=int, default=100)
     parser.add_argument("--learning-rate", type=float, default=3e-3)
     parser.add_argument("--quick", action="store_true", help="smoke test: tiny budget, 200 test images")
@@ -88,6 +90,8 @@ def main() -> None:
     test = binarise(x_test, seed=0)
     if args.quick:
         test = test[:200]
+    elif args.test_size is not None:
+        test = test[: args.test_size]
     rows = []
     if args.epochs is not None and len(args.epochs) != len(args.models):
         parser.error(f"--epochs needs one number per model ({len(args.models)}), got {args.epochs}")
@@ -132,7 +136,8 @@ def main() -> None:
           f"peak step size {args.learning_rate:g}.")
     if not args.quick:
         RESULTS.parent.mkdir(parents=True, exist_ok=True)
-        RESULTS.write_text(table + "\n")
+        with RESULTS.open("a") as f:
+            f.write(table + f"\n\n({len(test):,} test images)\n\n")
 
 
 if __name__ == "__main__":
