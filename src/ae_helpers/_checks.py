@@ -645,3 +645,41 @@ def check_learning_rate(value: Any, name: str = "learning_rate") -> Any:
     ValueError: learning_rate must be a finite number > 0, got 0
     """
     return value if callable(value) else check_number(value, name, positive=True)
+
+
+OBSERVATIONS = ("bernoulli", "gaussian")
+"""Observation models p(x|z): independent Bernoulli pixels, or independent Gaussians."""
+
+
+def check_observation(observation: str, sigma: float) -> float:
+    """Check an observation model ``p(x|z)`` and its Gaussian standard deviation; return ``sigma``.
+
+    Examples
+    --------
+    >>> check_observation("bernoulli", 1.0)
+    1.0
+    """
+    check_choice(observation, "observation", OBSERVATIONS)
+    return check_number(sigma, "sigma", positive=True)
+
+
+def check_batch(values: Any, name: str = "x") -> np.ndarray:
+    """Return a batch of examples of any kind (images, or real-valued observations) as float32 rows.
+
+    Numbers only, finite, at least one example: ``(n, ...)`` becomes ``(n, d)``. For images in
+    [0, 1] use :func:`as_images`, which also checks the range.
+
+    Examples
+    --------
+    >>> check_batch(np.zeros((2, 3, 3))).shape
+    (2, 9)
+    """
+    arr = np.asarray(to_numpy(values))
+    if arr.dtype == object or arr.dtype == bool or not np.issubdtype(arr.dtype, np.number):
+        raise TypeError(f"{name} must be a numeric array, got dtype {arr.dtype}")
+    if arr.ndim < 2 or len(arr) == 0 or arr.size == 0:
+        raise ValueError(f"{name} must be a non-empty batch of examples (n, ...), got shape {arr.shape}")
+    arr = arr.reshape(len(arr), -1).astype(np.float32, copy=False)
+    if not np.isfinite(arr).all():
+        raise ValueError(f"{name} contains NaN or infinite values")
+    return arr

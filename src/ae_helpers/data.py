@@ -20,6 +20,7 @@ import os
 import weakref
 import zipfile
 from pathlib import Path
+from typing import Any
 from typing import Literal
 
 import numpy as np
@@ -250,3 +251,43 @@ def load_mnist(
     source, (train, test) = _read(Path(path).expanduser() if path is not None else None)
     return (_prepare(source and source + ("train",), train, train_size, layout, seed, "train_size"),
             _prepare(source and source + ("test",), test, test_size, layout, seed, "test_size"))
+
+
+def binarise(x: Any, *, seed: int = 0) -> np.ndarray:
+    """Draw black-and-white images: each pixel is 1 with probability equal to its grey level.
+
+    Used once, with a fixed seed, on the test set; the training set is redrawn every epoch by
+    :class:`ae_helpers.training.BinarisedBatches`.
+
+    Introduced in chapter 6 (``book/06_likelihood.ipynb``).
+
+    Parameters
+    ----------
+    x : array-like
+        Images with values in [0, 1], any shape.
+    seed : int
+        Seed of the draws: the same seed gives the same binary images.
+
+    Returns
+    -------
+    np.ndarray
+        float32 array of 0s and 1s, the shape of ``x``.
+
+    Raises
+    ------
+    ValueError
+        If a value of ``x`` lies outside [0, 1].
+
+    Examples
+    --------
+    >>> binarise(np.array([[0.0, 1.0, 0.0, 1.0]]), seed=0).tolist()
+    [[0.0, 1.0, 0.0, 1.0]]
+    >>> round(float(binarise(np.full((100, 100), 0.3), seed=1).mean()), 2)
+    0.3
+    """
+    arr = np.asarray(x, dtype=np.float32)
+    if arr.size and (not np.isfinite(arr).all() or arr.min() < 0 or arr.max() > 1):
+        raise ValueError(f"x must hold grey levels in [0, 1], got values from {arr.min()} to {arr.max()}")
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise TypeError(f"seed must be an int >= 0, got {seed!r} ({type(seed).__name__})")
+    return (np.random.default_rng(int(seed)).random(arr.shape, dtype=np.float32) < arr).astype(np.float32)

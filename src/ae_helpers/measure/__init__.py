@@ -10,11 +10,16 @@ Every number the book quotes comes from a function here; none of them trains a m
 * ``_reconstruction`` — reconstruction errors and the pixel statistics of chapters 0 and 1.
 * ``_elbo`` — a VAE's held-out negative ELBO and its terms (chapter 4).
 * ``_sharpness`` — how blurred images are (chapter 5).
+* ``_likelihood`` — the importance-sampled estimate of log p(x) and Burda et al.'s table (chapter 6).
+* ``_frechet`` — the Fréchet distance between samples and test images on the judge's features
+  (chapter 6).
 * ``_rate`` — the KL per latent dimension, active dimensions, the posterior average (chapter 5).
 """
 
 from ._elbo import ElboTerms, elbo_terms, negative_elbo
+from ._frechet import FEATURE_LAYER, frechet_distance, judge_features, judge_frechet
 from ._judge import DEFAULT_THRESHOLD, Judge, JudgeReport, accuracy_on, judge_network, normalised_entropy
+from ._likelihood import BURDA_EPOCHS, BURDA_TABLE, bound_curve, log_likelihood, log_weights
 from ._rate import active_dimensions, kl_per_dimension, posterior_average
 from ._reconstruction import (
     BCE_EPSILON,
@@ -49,6 +54,15 @@ from ._sharpness import (
 )
 
 __all__ = [
+    "BURDA_EPOCHS",
+    "BURDA_TABLE",
+    "FEATURE_LAYER",
+    "bound_curve",
+    "frechet_distance",
+    "judge_features",
+    "judge_frechet",
+    "log_likelihood",
+    "log_weights",
     "BCE_EPSILON",
     "DEFAULT_RADII",
     "DEFAULT_THRESHOLD",

@@ -8,6 +8,8 @@ trained one in :mod:`ae_helpers.latent` and :mod:`ae_helpers.measure`.
   and convolutional builders (chapter 4).
 * ``_conditional`` — the :class:`ConditionalVAE` and its builders (chapter 5).
 * ``_losses`` — KL divergence (closed form and Monte Carlo), reconstruction terms (chapter 4).
+* ``_iwae`` — Burda et al.'s 784-200-200-50 networks, the importance weights and the
+  :class:`IWAE` (chapter 6).
 * ``_baselines`` — the pixel-independent model and PCA (chapters 0 and 1).
 * ``_run`` — calling any model batch by batch with NumPy arrays out.
 """
@@ -29,6 +31,15 @@ from ._conditional import (
     conditional_decoder,
     conditional_encoder,
     dense_cvae,
+)
+from ._iwae import (
+    IWAE,
+    LOG_2PI,
+    burda_decoder,
+    burda_encoder,
+    burda_model,
+    log_weights_from,
+    mean_image_logits,
 )
 from ._losses import (
     RECONSTRUCTIONS,
@@ -52,6 +63,13 @@ from ._vae import (
 )
 
 __all__ = [
+    "IWAE",
+    "LOG_2PI",
+    "burda_decoder",
+    "burda_encoder",
+    "burda_model",
+    "log_weights_from",
+    "mean_image_logits",
     "IMAGE_SHAPE",
     "N_CLASSES",
     "RECONSTRUCTIONS",

@@ -7,9 +7,12 @@
 * ``_recipes`` — one frozen settings object per kind of model (:class:`AutoencoderRecipe`,
   :class:`VAERecipe`, :class:`CVAERecipe`, :class:`JudgeRecipe`), :func:`trained` to train or load
   any of them, quick mode's caps, and the named ``PRESETS`` that chapters share.
+* ``_burda`` — Burda et al.'s model on dynamically binarised MNIST, VAE or IWAE objective
+  (chapter 6).
 * ``_snapshots`` — :class:`LatentSnapshots`, filming the latent codes while a model trains.
 """
 
+from ._burda import BinarisedBatches, fit_burda, trained_burda
 from ._cache import Trained, UncacheableModelError, cache_dir, fingerprint, load_or_train
 from ._fit import (
     ArrayBatches,
@@ -41,6 +44,9 @@ from ._recipes import (
 from ._snapshots import LatentSnapshots
 
 __all__ = [
+    "BinarisedBatches",
+    "fit_burda",
+    "trained_burda",
     "FRAMES",
     "PRESETS",
     "QUICK_EPOCHS",

@@ -1,0 +1,321 @@
+"""Burda et al.'s one-stochastic-layer networks and the IWAE: a VAE trained on the k-sample bound.
+
+Introduced in chapter 6 (``book/06_likelihood.ipynb``).
+
+The ELBO is only a lower bound on ``log p(x)``. With ``k`` codes ``z_i ~ q(z|x)`` and the *importance
+weights* ``w_i = p(x, z_i) / q(z_i|x)``, ``log (1/k) sum_i w_i`` is a tighter bound (Burda, Grosse and
+Salakhutdinov 2015) that equals the ELBO for ``k = 1``. :func:`log_weights_from` computes the log
+weights in Keras ops (so the bound can be trained on, on any backend); :class:`IWAE` trains on it;
+:func:`ae_helpers.measure.log_likelihood` evaluates it with a large ``k``. Burda et al.'s network is
+784-200-200-50 with tanh units (:func:`burda_encoder`, :func:`burda_decoder`).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import keras
+import numpy as np
+from keras import ops
+
+from .._checks import as_images, check_int, check_observation
+from ._vae import VAE
+
+LOG_2PI = math.log(2.0 * math.pi)
+_EPSILON = 1e-7  # clipping of Bernoulli probabilities, as in Keras's binary cross-entropy
+
+
+def burda_encoder(
+    latent_dim: int = 50, *, hidden: Sequence[int] = (200, 200), input_dim: int = 784,
+    name: str = "encoder",
+) -> keras.Model:
+    """Burda et al.'s one-layer encoder: 784-200-200 (tanh), then the mean and log-variance of ``z``.
+
+    Introduced in chapter 6 (``book/06_likelihood.ipynb``).
+
+    Parameters
+    ----------
+    latent_dim : int
+        Size of the latent space (50 in the paper).
+    hidden : sequence of int
+        Widths of the tanh layers (200, 200 in the paper).
+    input_dim : int
+        Pixels per (flat) image.
+    name : str
+        The model's name.
+
+    Examples
+    --------
+    >>> [tuple(t.shape) for t in burda_encoder().outputs]
+    [(None, 50), (None, 50)]
+    """
+    latent_dim = check_int(latent_dim, "latent_dim")
+    inputs = keras.Input((check_int(input_dim, "input_dim"),), name="image")
+    h = inputs
+    for units in hidden:
+        h = keras.layers.Dense(check_int(units, "hidden units"), activation="tanh")(h)
+    mean = keras.layers.Dense(latent_dim, name="mean")(h)
+    log_var = keras.layers.Dense(latent_dim, name="log_var")(h)
+    return keras.Model(inputs, [mean, log_var], name=name)
+
+
+def burda_decoder(
+    latent_dim: int = 50, *, hidden: Sequence[int] = (200, 200), output_dim: int = 784,
+    output_bias: np.ndarray | None = None, name: str = "decoder",
+) -> keras.Model:
+    """Burda et al.'s one-layer decoder: 50-200-200 (tanh), then 784 Bernoulli probabilities.
+
+    Introduced in chapter 6 (``book/06_likelihood.ipynb``).
+
+    Parameters
+    ----------
+    latent_dim : int
+        Size of the latent space.
+    hidden : sequence of int
+        Widths of the tanh layers.
+    output_dim : int
+        Pixels per (flat) image.
+    output_bias : np.ndarray, optional
+        Initial biases of the output layer, shape ``(output_dim,)``: the log-odds of the mean
+        training image make an untrained decoder draw that mean, which shortens the start of training.
+    name : str
+        The model's name.
+
+    Examples
+    --------
+    >>> burda_decoder().output_shape
+    (None, 784)
+    >>> decoder = burda_decoder(2, hidden=(4,), output_dim=3, output_bias=np.zeros(3))
+    >>> np.round(np.asarray(decoder(np.zeros((1, 2), "float32"))), 2).tolist()
+    [[0.5, 0.5, 0.5]]
+    """
+    latent_dim = check_int(latent_dim, "latent_dim")
+    output_dim = check_int(output_dim, "output_dim")
+    bias = "zeros"
+    if output_bias is not None:
+        output_bias = np.asarray(output_bias, dtype="float32")
+        if output_bias.shape != (output_dim,):
+            raise ValueError(f"output_bias must have shape ({output_dim},), got {output_bias.shape}")
+        bias = keras.initializers.Constant(output_bias.tolist())
+    inputs = keras.Input((latent_dim,), name="code")
+    h = inputs
+    for units in hidden:
+        h = keras.layers.Dense(check_int(units, "hidden units"), activation="tanh")(h)
+    out = keras.layers.Dense(output_dim, activation="sigmoid", bias_initializer=bias,
+                             name="pixels")(h)
+    return keras.Model(inputs, out, name=name)
+
+
+def mean_image_logits(x: Any) -> np.ndarray:
+    """Log-odds of the mean image, clipped to probabilities in [0.001, 0.999]: an output bias.
+
+    Examples
+    --------
+    >>> mean_image_logits(np.array([[0.0, 0.5], [1.0, 0.5]])).round(3).tolist()
+    [0.0, 0.0]
+    """
+    p = np.clip(as_images(x, layout="flat").mean(axis=0), 1e-3, 1 - 1e-3).astype(np.float64)
+    return np.log(p / (1 - p)).astype(np.float32)
+
+
+def log_weights_from(
+    x: Any, mean: Any, log_var: Any, eps: Any, decoder: Callable[[Any], Any], *,
+    observation: str = "bernoulli", sigma: float = 1.0, binary: bool = False,
+) -> Any:
+    """``log w = log p(x|z) + log p(z) - log q(z|x)`` for ``z = mean + exp(log_var / 2) * eps``.
+
+    The building block of :func:`log_likelihood` and of :class:`IWAE`'s loss, in Keras ops (so it
+    can be differentiated on any backend).
+
+    Introduced in chapter 6 (``book/06_likelihood.ipynb``).
+
+    Parameters
+    ----------
+    x : tensor
+        Images ``(b, pixels)``.
+    mean, log_var : tensor
+        ``q(z|x)`` for each image, ``(b, d)``.
+    eps : tensor
+        Standard normal draws ``(k, b, d)``: ``k`` codes per image.
+    decoder : callable
+        Maps codes ``(k * b, d)`` to Bernoulli probabilities (or Gaussian means) ``(k * b, ...)``.
+    observation : {"bernoulli", "gaussian"}
+        ``p(x|z)``: independent Bernoulli pixels (probabilities clipped to ``[1e-7, 1 - 1e-7]``), or
+        independent Gaussians with standard deviation ``sigma``.
+    sigma : float
+        Standard deviation of the Gaussian observation model.
+    binary : bool
+        Promise that every pixel of ``x`` is 0 or 1: the Bernoulli term then takes one logarithm per
+        pixel instead of two (the same value, about a third faster).
+
+    Returns
+    -------
+    tensor
+        ``(k, b)`` log weights, in nats.
+
+    Examples
+    --------
+    >>> decoder = lambda z: ops.zeros((ops.shape(z)[0], 3)) + 0.5
+    >>> w = log_weights_from(np.ones((2, 3), "float32"), np.zeros((2, 1), "float32"),
+    ...                      np.zeros((2, 1), "float32"), np.zeros((4, 2, 1), "float32"), decoder)
+    >>> np.asarray(w, float).round(4).tolist()[0]  # 3 log(1/2): p(z) = q(z|x) here
+    [-2.0794, -2.0794]
+    """
+    sigma = check_observation(observation, sigma)
+    x = ops.convert_to_tensor(x, dtype="float32")
+    mean = ops.convert_to_tensor(mean, dtype="float32")
+    log_var = ops.convert_to_tensor(log_var, dtype="float32")
+    eps = ops.convert_to_tensor(eps, dtype="float32")
+    k, b, d = ops.shape(eps)[0], ops.shape(eps)[1], ops.shape(eps)[2]
+    z = mean[None] + ops.exp(0.5 * log_var)[None] * eps                  # (k, b, d)
+    decoded = decoder(ops.reshape(z, (k * b, d)))
+    decoded = ops.reshape(decoded, (k, b, -1))                            # (k, b, pixels)
+    x = ops.reshape(x, (1, b, -1))
+    if observation == "bernoulli" and binary:
+        # For 0/1 pixels x log p + (1 - x) log(1 - p) = log(p if x else 1 - p): one log, not two.
+        p = ops.clip(decoded, _EPSILON, 1.0 - _EPSILON)
+        log_px = ops.sum(ops.log(ops.where(x > 0.5, p, 1.0 - p)), axis=-1)
+    elif observation == "bernoulli":
+        p = ops.clip(decoded, _EPSILON, 1.0 - _EPSILON)
+        log_px = ops.sum(x * ops.log(p) + (1.0 - x) * ops.log(1.0 - p), axis=-1)
+    else:
+        pixels = ops.cast(ops.shape(decoded)[-1], "float32")
+        log_px = (-0.5 * ops.sum(ops.square(x - decoded), axis=-1) / sigma**2
+                  - pixels * (0.5 * LOG_2PI + math.log(sigma)))
+    log_pz = -0.5 * ops.sum(ops.square(z) + LOG_2PI, axis=-1)
+    log_qz = -0.5 * ops.sum(ops.square(eps) + LOG_2PI + log_var[None], axis=-1)
+    return log_px + log_pz - log_qz
+
+
+@keras.saving.register_keras_serializable(package="ae_helpers")
+class IWAE(keras.Model):
+    """The importance-weighted autoencoder: trains on the ``k``-sample bound instead of the ELBO.
+
+    Same encoder and decoder as a VAE; the loss, averaged over the batch, is
+    ``-log (1/k) Σ_i p(x, z_i) / q(z_i|x)`` with ``k`` codes ``z_i`` drawn per image (reparameterised,
+    so gradients flow into the encoder). ``k = 1`` is the VAE with a sampled instead of a closed-form
+    KL. ``iwae(x)`` returns ``(reconstruction, mean, log_var)`` like :class:`~ae_helpers.models.VAE`, so the
+    book's VAE helpers (``posterior``, ``generate``) accept it. Bernoulli pixels: train on binary
+    images (:class:`BinarisedBatches`).
+
+    Introduced in chapter 6 (``book/06_likelihood.ipynb``).
+
+    Parameters
+    ----------
+    encoder : keras.Model
+        Images → ``[mean, log_var]``.
+    decoder : keras.Model
+        Codes → Bernoulli probabilities, the encoder's input shape.
+    k : int
+        Codes per image in the bound.
+    seed : int, optional
+        Seed of the codes drawn during training.
+
+    Examples
+    --------
+    >>> iwae = IWAE(burda_encoder(2, hidden=(8,)), burda_decoder(2, hidden=(8,)), k=5, seed=0)
+    >>> x_hat, mean, log_var = iwae(np.zeros((4, 784), "float32"))
+    >>> tuple(x_hat.shape), iwae.k, iwae.latent_dim
+    ((4, 784), 5, 2)
+    """
+
+    def __init__(self, encoder: keras.Model, decoder: keras.Model, *, k: int = 5,
+                 seed: int | None = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        outputs = encoder.output if isinstance(encoder.output, (list, tuple)) else [encoder.output]
+        if len(outputs) != 2:
+            raise ValueError(f"the encoder must output [mean, log_var]; it has {len(outputs)} output(s)")
+        if int(decoder.input_shape[-1]) != int(outputs[0].shape[-1]):
+            raise ValueError(
+                f"the encoder makes {outputs[0].shape[-1]}-D codes but the decoder takes "
+                f"{decoder.input_shape[-1]}-D codes"
+            )
+        self.encoder, self.decoder = encoder, decoder
+        self.k = check_int(k, "k")
+        if seed is not None and (isinstance(seed, bool) or not isinstance(seed, (int, np.integer))):
+            raise TypeError(f"seed must be an int or None, got {type(seed).__name__}")
+        self.seed = None if seed is None else int(seed)
+        self.seed_generator = keras.random.SeedGenerator(self.seed)
+        self.built = True
+
+    @property
+    def latent_dim(self) -> int:
+        """Size of the latent space."""
+        return int(self.decoder.input_shape[-1])
+
+    def build(self, input_shape: Any = None) -> None:
+        self.built = True
+
+    def call(self, x: Any, training: bool = False) -> tuple[Any, Any, Any]:
+        mean, log_var = self.encoder(x, training=training)
+        eps = keras.random.normal(ops.shape(mean), seed=self.seed_generator)
+        z = mean + ops.exp(0.5 * log_var) * eps
+        return self.decoder(z, training=training), mean, log_var
+
+    def compute_loss(self, x: Any = None, y: Any = None, y_pred: Any = None,
+                     sample_weight: Any = None, training: bool = True) -> Any:
+        _, mean, log_var = y_pred
+        eps = keras.random.normal((self.k,) + tuple(ops.shape(mean)), seed=self.seed_generator)
+        w = log_weights_from(ops.reshape(x, (ops.shape(x)[0], -1)), mean, log_var, eps,
+                             lambda z: self.decoder(z, training=training))
+        bound = ops.logsumexp(w, axis=0) - math.log(self.k)
+        return -ops.mean(bound)
+
+    def get_config(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "encoder": keras.saving.serialize_keras_object(self.encoder),
+            "decoder": keras.saving.serialize_keras_object(self.decoder),
+            "k": self.k,
+            "seed": self.seed,
+        }
+
+    @classmethod
+    def from_config(cls, config: dict[str, Any]) -> IWAE:
+        config = dict(config)
+        encoder = keras.saving.deserialize_keras_object(config.pop("encoder"))
+        decoder = keras.saving.deserialize_keras_object(config.pop("decoder"))
+        return cls(encoder, decoder, **config)
+
+
+# --------------------------------------------------------------------------------------------
+# training Burda's one-layer model with either objective
+# --------------------------------------------------------------------------------------------
+def burda_model(objective: str = "vae", *, k: int = 5, latent_dim: int = 50,
+                hidden: Sequence[int] = (200, 200), output_bias: np.ndarray | None = None,
+                learning_rate: Any = 1e-3, seed: int = 0) -> keras.Model:
+    """Build and compile Burda et al.'s one-layer model for the VAE or the IWAE objective (Adam).
+
+    Introduced in chapter 6 (``book/06_likelihood.ipynb``).
+
+    Parameters
+    ----------
+    objective : {"vae", "iwae"}
+        ``"vae"``: :class:`~ae_helpers.models.VAE` (ELBO with the closed-form KL); ``"iwae"``: :class:`IWAE`.
+    k : int
+        Codes per image of the IWAE (ignored for the VAE).
+    latent_dim, hidden, output_bias
+        As in :func:`burda_encoder` and :func:`burda_decoder`.
+    learning_rate : float or schedule
+        Adam's step size.
+    seed : int
+        Seed of the weights and of the sampling noise.
+
+    Examples
+    --------
+    >>> type(burda_model("vae")).__name__, type(burda_model("iwae", k=5)).__name__
+    ('VAE', 'IWAE')
+    """
+    if objective not in ("vae", "iwae"):
+        raise ValueError(f"objective must be 'vae' or 'iwae', got {objective!r}")
+    keras.utils.set_random_seed(int(seed))
+    encoder = burda_encoder(latent_dim, hidden=hidden)
+    decoder = burda_decoder(latent_dim, hidden=tuple(reversed(tuple(hidden))), output_bias=output_bias)
+    if objective == "vae":
+        model = VAE(encoder, decoder, seed=seed)
+    else:
+        model = IWAE(encoder, decoder, k=k, seed=seed)
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate))
+    return model
