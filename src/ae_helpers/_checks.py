@@ -189,6 +189,11 @@ def check_point(point: Any, name: str) -> np.ndarray:
 def check_numbers(values: Any, name: str) -> np.ndarray:
     """Return a non-empty 1-D sequence of finite numbers as float64.
 
+    Raises
+    ------
+    ValueError
+        If ``values`` is empty, not 1-D or holds NaN or infinite values.
+
     Examples
     --------
     >>> check_numbers([1, 2], "betas")
@@ -262,6 +267,23 @@ def as_image_shape(shape: Any, *, name: str = "image_shape") -> tuple[int, ...]:
     raise ValueError(f"{name} must be (d,), (h, w) or (h, w, c), got {shape!r}")
 
 
+def _floating_array(images: Any, name: str) -> np.ndarray:
+    """``images`` (an array or a backend tensor on any device) as a floating-point NumPy array."""
+    images = to_numpy(images)
+    try:
+        arr = np.asarray(images)
+    except Exception as err:  # noqa: BLE001
+        raise TypeError(f"{name} must be an array of images, got {type(images).__name__}") from err
+    if arr.dtype == object or not np.issubdtype(arr.dtype, np.number) or arr.dtype == bool:
+        raise TypeError(f"{name} must be a numeric array, got dtype {arr.dtype}")
+    if not np.issubdtype(arr.dtype, np.floating):
+        raise TypeError(
+            f"{name} must be floating point in [0, 1], got dtype {arr.dtype}; "
+            "scale integer pixels first: images.astype('float32') / 255"
+        )
+    return arr
+
+
 def as_images(images: Any, *, name: str = "images", layout: str = "channels",
               image_shape: Any = None) -> np.ndarray:
     """Return ``images`` as a float32 batch in [0, 1], in one of three layouts.
@@ -302,18 +324,7 @@ def as_images(images: Any, *, name: str = "images", layout: str = "channels",
     ...
     ValueError: images must hold 784 values per image (image shape (28, 28, 1)), got shape (2, 8, 8)
     """
-    images = to_numpy(images)  # a backend tensor, on any device
-    try:
-        arr = np.asarray(images)
-    except Exception as err:  # noqa: BLE001
-        raise TypeError(f"{name} must be an array of images, got {type(images).__name__}") from err
-    if arr.dtype == object or not np.issubdtype(arr.dtype, np.number) or arr.dtype == bool:
-        raise TypeError(f"{name} must be a numeric array, got dtype {arr.dtype}")
-    if not np.issubdtype(arr.dtype, np.floating):
-        raise TypeError(
-            f"{name} must be floating point in [0, 1], got dtype {arr.dtype}; "
-            "scale integer pixels first: images.astype('float32') / 255"
-        )
+    arr = _floating_array(images, name)
     check_choice(layout, "layout", LAYOUTS)
     if arr.ndim not in (2, 3, 4):
         raise ValueError(
@@ -378,18 +389,7 @@ def check_image_values(images: Any, name: str = "images") -> np.ndarray:
     ...
     ValueError: images must lie in [0, 1]; got values from 255 to 255 (0-255 pixels? divide by 255)
     """
-    images = to_numpy(images)
-    try:
-        arr = np.asarray(images)
-    except Exception as err:
-        raise TypeError(f"{name} must be an array of images, got {type(images).__name__}") from err
-    if arr.dtype == object or not np.issubdtype(arr.dtype, np.number) or arr.dtype == bool:
-        raise TypeError(f"{name} must be a numeric array, got dtype {arr.dtype}")
-    if not np.issubdtype(arr.dtype, np.floating):
-        raise TypeError(
-            f"{name} must be floating point in [0, 1], got dtype {arr.dtype}; "
-            "scale integer pixels first: images.astype('float32') / 255"
-        )
+    arr = _floating_array(images, name)
     if arr.ndim < 2:
         raise ValueError(f"{name} must be a batch of examples (n, ...), got shape {arr.shape}")
     if arr.size == 0:

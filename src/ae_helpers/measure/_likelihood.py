@@ -95,15 +95,15 @@ def log_weights(
     ----------
     model : object
         Has ``.encoder`` (images → ``[mean, log_var]``) and ``.decoder`` (codes → pixel probabilities,
-        or Gaussian means): a :class:`~ae_helpers.models.VAE` or an :class:`IWAE`.
+        or Gaussian means): a :class:`~ae_helpers.models.VAE` or an :class:`ae_helpers.models.IWAE`.
     x : array-like
-        Images ``(n, ...)``; for Bernoulli pixels, binary images (:func:`binarise`).
+        Images ``(n, ...)``; for Bernoulli pixels, binary images (:func:`ae_helpers.data.binarise`).
     k : int
         Codes drawn per image.
     seed : int
         Seed of the draws.
     observation, sigma
-        As in :func:`log_weights_from`.
+        As in :func:`ae_helpers.models.log_weights_from`.
     max_rows : int
         Codes decoded in one call (memory: ``max_rows × pixels`` floats a few times over).
 

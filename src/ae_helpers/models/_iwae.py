@@ -21,6 +21,7 @@ import numpy as np
 from keras import ops
 
 from .._checks import as_images, check_int, check_observation
+from ._losses import kl_divergence, reconstruction_loss
 from ._vae import VAE
 
 LOG_2PI = math.log(2.0 * math.pi)
@@ -67,8 +68,6 @@ def burda_decoder(
 ) -> keras.Model:
     """Burda et al.'s one-layer decoder: 50-200-200 (tanh), then 784 Bernoulli probabilities.
 
-    Introduced in chapter 6 (``book/06_likelihood.ipynb``).
-
     Parameters
     ----------
     latent_dim : int
@@ -82,6 +81,10 @@ def burda_decoder(
         training image make an untrained decoder draw that mean, which shortens the start of training.
     name : str
         The model's name.
+
+    Notes
+    -----
+    Introduced in chapter 6 (``book/06_likelihood.ipynb``).
 
     Examples
     --------
@@ -126,7 +129,7 @@ def log_weights_from(
 ) -> Any:
     """``log w = log p(x|z) + log p(z) - log q(z|x)`` for ``z = mean + exp(log_var / 2) * eps``.
 
-    The building block of :func:`log_likelihood` and of :class:`IWAE`'s loss, in Keras ops (so it
+    The building block of :func:`ae_helpers.measure.log_likelihood` and of :class:`IWAE`'s loss, in Keras ops (so it
     can be differentiated on any backend).
 
     Introduced in chapter 6 (``book/06_likelihood.ipynb``).
@@ -190,15 +193,16 @@ def log_weights_from(
 
 
 @keras.saving.register_keras_serializable(package="ae_helpers")
-class IWAE(keras.Model):
+class IWAE(VAE):
     """The importance-weighted autoencoder: trains on the ``k``-sample bound instead of the ELBO.
 
     Same encoder and decoder as a VAE; the loss, averaged over the batch, is
     ``-log (1/k) Σ_i p(x, z_i) / q(z_i|x)`` with ``k`` codes ``z_i`` drawn per image (reparameterised,
     so gradients flow into the encoder). ``k = 1`` is the VAE with a sampled instead of a closed-form
     KL. ``iwae(x)`` returns ``(reconstruction, mean, log_var)`` like :class:`~ae_helpers.models.VAE`, so the
-    book's VAE helpers (``posterior``, ``generate``) accept it. Bernoulli pixels: train on binary
-    images (:class:`BinarisedBatches`).
+    book's VAE helpers (``posterior``, ``generate``) accept it; it is a :class:`VAE` whose loss is the
+    bound (``fit`` still logs the VAE's ``reconstruction`` and ``kl`` for one draw of ``z``).
+    Bernoulli pixels: train on binary images (:class:`ae_helpers.training.BinarisedBatches`).
 
     Introduced in chapter 6 (``book/06_likelihood.ipynb``).
 
@@ -223,61 +227,25 @@ class IWAE(keras.Model):
 
     def __init__(self, encoder: keras.Model, decoder: keras.Model, *, k: int = 5,
                  seed: int | None = None, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        outputs = encoder.output if isinstance(encoder.output, (list, tuple)) else [encoder.output]
-        if len(outputs) != 2:
-            raise ValueError(f"the encoder must output [mean, log_var]; it has {len(outputs)} output(s)")
-        if int(decoder.input_shape[-1]) != int(outputs[0].shape[-1]):
-            raise ValueError(
-                f"the encoder makes {outputs[0].shape[-1]}-D codes but the decoder takes "
-                f"{decoder.input_shape[-1]}-D codes"
-            )
-        self.encoder, self.decoder = encoder, decoder
+        kwargs.setdefault("reconstruction", "bce")  # the bound's p(x|z): Bernoulli pixels
+        super().__init__(encoder, decoder, seed=seed, **kwargs)
         self.k = check_int(k, "k")
-        if seed is not None and (isinstance(seed, bool) or not isinstance(seed, (int, np.integer))):
-            raise TypeError(f"seed must be an int or None, got {type(seed).__name__}")
-        self.seed = None if seed is None else int(seed)
-        self.seed_generator = keras.random.SeedGenerator(self.seed)
-        self.built = True
-
-    @property
-    def latent_dim(self) -> int:
-        """Size of the latent space."""
-        return int(self.decoder.input_shape[-1])
-
-    def build(self, input_shape: Any = None) -> None:
-        self.built = True
-
-    def call(self, x: Any, training: bool = False) -> tuple[Any, Any, Any]:
-        mean, log_var = self.encoder(x, training=training)
-        eps = keras.random.normal(ops.shape(mean), seed=self.seed_generator)
-        z = mean + ops.exp(0.5 * log_var) * eps
-        return self.decoder(z, training=training), mean, log_var
 
     def compute_loss(self, x: Any = None, y: Any = None, y_pred: Any = None,
                      sample_weight: Any = None, training: bool = True) -> Any:
-        _, mean, log_var = y_pred
-        eps = keras.random.normal((self.k,) + tuple(ops.shape(mean)), seed=self.seed_generator)
-        w = log_weights_from(ops.reshape(x, (ops.shape(x)[0], -1)), mean, log_var, eps,
+        x_hat, mean, log_var = y_pred
+        images = self._images(x, y)
+        eps = keras.random.normal((self.k,) + tuple(ops.shape(mean)), seed=self.sampling.seed_generator)
+        w = log_weights_from(ops.reshape(images, (ops.shape(images)[0], -1)), mean, log_var, eps,
                              lambda z: self.decoder(z, training=training))
         bound = ops.logsumexp(w, axis=0) - math.log(self.k)
+        # The VAE's two terms, for one draw of z, are still logged (reconstruction, kl).
+        self.reconstruction_tracker.update_state(reconstruction_loss(images, x_hat, "bce"))
+        self.kl_tracker.update_state(kl_divergence(mean, log_var))
         return -ops.mean(bound)
 
     def get_config(self) -> dict[str, Any]:
-        return {
-            "name": self.name,
-            "encoder": keras.saving.serialize_keras_object(self.encoder),
-            "decoder": keras.saving.serialize_keras_object(self.decoder),
-            "k": self.k,
-            "seed": self.seed,
-        }
-
-    @classmethod
-    def from_config(cls, config: dict[str, Any]) -> IWAE:
-        config = dict(config)
-        encoder = keras.saving.deserialize_keras_object(config.pop("encoder"))
-        decoder = keras.saving.deserialize_keras_object(config.pop("decoder"))
-        return cls(encoder, decoder, **config)
+        return {**super().get_config(), "k": self.k}
 
 
 # --------------------------------------------------------------------------------------------

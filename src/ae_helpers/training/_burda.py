@@ -176,7 +176,7 @@ def trained_burda(
     Returns
     -------
     ae_helpers.Trained
-        ``model`` is a :class:`~ae_helpers.models.VAE` or an :class:`IWAE`; ``seconds`` the training time.
+        ``model`` is a :class:`~ae_helpers.models.VAE` or an :class:`ae_helpers.models.IWAE`; ``seconds`` the training time.
 
     Examples
     --------

@@ -191,16 +191,21 @@ def _write_new(path: Path, data: bytes) -> None:
         f.write(data)
 
 
-def atomic_write_text(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file and a rename."""
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temporary file and a rename."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = _tmp_path(path)
     try:
-        _write_new(tmp, text.encode())
+        _write_new(tmp, data)
         os.replace(tmp, path)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+
+
+def atomic_write_text(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` through a temporary file and a rename."""
+    atomic_write_bytes(path, text.encode())
 
 
 def atomic_save_model(model: Any, path: Path) -> None:
@@ -282,16 +287,9 @@ def atomic_save_arrays(path: Path, arrays: Mapping[str, np.ndarray]) -> None:
     """Save arrays to an ``.npz`` file through a temporary file and a rename."""
     import io
 
-    path.parent.mkdir(parents=True, exist_ok=True)
     buffer = io.BytesIO()
     np.savez(buffer, **{k: np.asarray(v) for k, v in arrays.items()})
-    tmp = _tmp_path(path)
-    try:
-        _write_new(tmp, buffer.getvalue())
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    atomic_write_bytes(path, buffer.getvalue())
 
 
 @contextlib.contextmanager

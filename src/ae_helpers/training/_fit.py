@@ -182,8 +182,9 @@ def train(
         Number of passes over ``x``.
     batch_size : int
         Examples per gradient step.
-    validation : array or (array, array) or PyDataset, optional
-        Held-out data, same convention (and checks) as ``x, y``.
+    validation : optional
+        Held-out data: an array, an ``(array, array)`` pair or a batch source, the same convention
+        (and checks) as ``x, y``.
     log_every : int, optional
         Print a line every this many epochs; default about five lines per run; 0 prints nothing.
     seed : int
