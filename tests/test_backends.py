@@ -61,11 +61,14 @@ def test_every_chapter_runs_on_another_backend(backend, tmp_path):
     chapters = sorted(str(p) for p in BOOK.glob("[0-9][0-9]_*.ipynb"))
     run = subprocess.run(
         [sys.executable, "-m", "pytest", *chapters, "--nbval-lax", "--nbval-current-env", "-q",
-         "-p", "no:cacheprovider", "--durations=0"],
+         "-p", "no:cacheprovider"],
         cwd=HERE.parent, env=env, capture_output=True, text=True, timeout=1500,
     )
     summary = run.stdout.strip().splitlines()[-1] if run.stdout.strip() else ""
-    assert run.returncode == 0, f"chapters fail on {backend}: {summary}\n{run.stdout[-6000:]}{run.stderr[-2000:]}"
+    failures = [line for line in run.stdout.splitlines()
+                if line.startswith("FAILED") or "Error" in line or "assert" in line]
+    assert run.returncode == 0, (f"chapters fail on {backend}: {summary}\n" + "\n".join(failures[:40])
+                                 + f"\n{run.stdout[-4000:]}{run.stderr[-2000:]}")
     assert " passed" in summary and len(chapters) >= 7
     print(f"{backend} backend, every chapter: {summary}")
 
