@@ -18,18 +18,21 @@ from pathlib import Path
 import keras
 import pytest
 
-HERE = Path(__file__).resolve().parent
+TESTS = Path(__file__).resolve().parents[1]
+ROOT = TESTS.parent
 # Files about the repository rather than the helpers, or that run other tools.
-NOT_HELPERS = {"test_backends.py", "test_book.py", "test_packaging.py", "test_data.py"}
+NOT_HELPERS = {"test_packaging.py", "test_data.py"}
 
 
 def helper_test_files() -> list[str]:
-    return sorted(str(p) for p in HERE.glob("test_*.py") if p.name not in NOT_HELPERS)
+    """Every unit test file of the helpers: all of tests/ but the book-level runs in tests/book/."""
+    return sorted(str(p) for p in TESTS.rglob("test_*.py")
+                  if "book" not in p.relative_to(TESTS).parts and p.name not in NOT_HELPERS)
 
 
 INSTALL = {"torch": "pip install torch==2.13.0 (scripts/test.sh does)",
            "jax": "pip install jax==0.10.2 (scripts/test.sh does)"}
-BOOK = HERE.parent / "book"
+BOOK = ROOT / "book"
 
 
 @pytest.mark.slow
@@ -42,7 +45,7 @@ def test_helpers_pass_on_another_backend(backend):
     run = subprocess.run(
         [sys.executable, "-m", "pytest", *helper_test_files(), "-q", "-p", "no:cacheprovider",
          "-m", "not slow", "-W", "ignore::UserWarning", "-W", "ignore::DeprecationWarning"],
-        cwd=HERE.parent, env=env, capture_output=True, text=True, timeout=1200,
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=1200,
     )
     summary = run.stdout.strip().splitlines()[-1] if run.stdout.strip() else ""
     assert run.returncode == 0, f"helpers fail on {backend}: {summary}\n{run.stdout[-5000:]}{run.stderr[-2000:]}"
@@ -62,7 +65,7 @@ def test_every_chapter_runs_on_another_backend(backend, tmp_path):
     run = subprocess.run(
         [sys.executable, "-m", "pytest", *chapters, "--nbval-lax", "--nbval-current-env", "-q",
          "-p", "no:cacheprovider"],
-        cwd=HERE.parent, env=env, capture_output=True, text=True, timeout=1500,
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=1500,
     )
     summary = run.stdout.strip().splitlines()[-1] if run.stdout.strip() else ""
     failures = [line for line in run.stdout.splitlines()

@@ -19,7 +19,7 @@ from ae_helpers.data import (
     stratified_indices,
 )
 
-from .conftest import write_fake_mnist
+from ..conftest import write_fake_mnist
 
 
 def test_explicit_path_comes_before_the_environment_variable(fake_mnist, tmp_path, monkeypatch):

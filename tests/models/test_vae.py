@@ -266,7 +266,7 @@ def test_vae_and_losses_pass_on_the_torch_backend():
     run = subprocess.run(
         [sys.executable, "-m", "pytest", str(HERE / "test_vae.py"), str(HERE / "test_losses.py"),
          "-q", "-p", "no:cacheprovider", "-W", "ignore::UserWarning"],
-        cwd=HERE.parent, env=env, capture_output=True, text=True, timeout=900,
+        cwd=HERE.parents[1], env=env, capture_output=True, text=True, timeout=900,
     )
     summary = run.stdout.strip().splitlines()[-1] if run.stdout.strip() else ""
     assert run.returncode == 0, f"VAE tests fail on torch: {summary}\n{run.stdout[-5000:]}{run.stderr[-2000:]}"

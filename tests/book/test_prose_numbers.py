@@ -6,7 +6,7 @@ import importlib.util
 import json
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 _spec = importlib.util.spec_from_file_location("check_prose_numbers", ROOT / "scripts" / "check_prose_numbers.py")
 checker = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(checker)
