@@ -11,6 +11,7 @@ role, the way the book's pipeline runs:
 :mod:`ae_helpers.measure` the numbers: the judge, generation reports, errors, ELBO, sharpness, rate
 :mod:`ae_helpers.viz`     every figure and animation, and the latent explorer
 :mod:`ae_helpers.config`  quick mode and seeding
+:mod:`ae_helpers.book`    what the chapters need as pages: ``glue`` hands numbers to the prose
 ========================  ===========================================================================
 
 (``ae_helpers._checks`` holds the argument checks every public helper uses.) The package uses Keras
@@ -24,6 +25,10 @@ The most used names are importable from the package itself.
 """
 
 from __future__ import annotations
+
+from ._quiet import import_keras_quietly
+
+import_keras_quietly()  # before any module below imports Keras: no C++ start-up notices
 
 from ._version import __version__
 from .config import quick_mode, set_seed
