@@ -3,7 +3,9 @@
 After the strict build (the ``built_book`` fixture), each HTML page of the site is served over HTTP on
 127.0.0.1 and opened in headless Chromium, which must show:
 
-* every ``<img>`` loaded (``complete`` and ``naturalWidth > 0``);
+* every ``<img>`` loaded (``complete`` and ``naturalWidth > 0``), with an ``alt`` text that is not a
+  file path (myst-nb writes the image's path, ``../_images/….png``, when a figure has no alt text of
+  its own: a screen reader would read out the path; see ``alt_is_file_path``);
 * every animation working: Matplotlib's JavaScript animations (``div.animation``: the player object
   exists, every frame decodes, the shown frame is loaded and stepping a frame changes it), and any
   ``<video>``, ``<object>``, ``<embed>`` or ``<iframe>`` loaded;
@@ -135,6 +137,27 @@ def shown(url: str, origin: str) -> str:
     if url.startswith("data:"):
         return url[:40] + "..."
     return url.removeprefix(origin) if is_local(url, origin) else url
+
+
+IMAGE_SUFFIXES = (".png", ".svg", ".jpg", ".jpeg", ".gif", ".webp", ".pdf")
+
+
+def alt_is_file_path(alt: str | None) -> bool:
+    """Whether an image's ``alt`` text is a file path rather than words for a reader.
+
+    A path is what myst-nb and Sphinx write when a figure was given no description: e.g.
+    ``../_images/04_vae_12_0.png`` or ``_build/jupyter_execute/x.svg``. Counted as a path: an alt
+    text that ends in an image file's suffix (``.png``, ``.svg``, ...), mentions ``_build`` or
+    ``_images``, or is a single word (no spaces) with a ``/`` or ``\\`` in it. A description that
+    merely contains a slash between words ("rate / distortion", "1/2 of the digits") is not a path,
+    and neither is an empty alt (the HTML way to mark an image as decoration).
+    """
+    text = (alt or "").strip()
+    if not text:
+        return False
+    if text.lower().endswith(IMAGE_SUFFIXES) or "_build" in text or "_images" in text:
+        return True
+    return not any(ch.isspace() for ch in text) and ("/" in text or "\\" in text)
 
 
 def link_problems(urls: Iterable[str], origin: str, root: Path) -> list[str]:
@@ -333,7 +356,7 @@ function report() {
     title: document.title,
     settled: settled(),
     images: Array.from(document.images).map(i => ({
-      src: i.currentSrc || i.src || '',
+      src: i.currentSrc || i.src || '', alt: i.getAttribute('alt'),
       ok: i.complete && i.naturalWidth > 0, animation: i.id.startsWith('_anim_img')})),
     animations: animations(),
     steps: stepCheck(),
@@ -398,6 +421,9 @@ def check_page(driver, site: Site, page: Path, shots: Path | None) -> PageResult
         if not img["ok"] and (img["src"].startswith("data:") or is_local(img["src"], site.origin)):
             what = "animation frame holder" if img["animation"] else "image"
             problems.append(f"{what} not loaded: {shown(img['src'], site.origin)}")
+        if alt_is_file_path(img.get("alt")):
+            problems.append(f"image alt text is a file path: {img['alt']!r} "
+                            f"(describe the figure: {shown(img['src'], site.origin)})")
     for anim, step in zip(seen["animations"], seen["steps"]):
         label = f"animation #{anim['index'] + 1}"
         if not anim["created"]:
@@ -457,6 +483,10 @@ def _tiny_site(root: Path) -> Path:
         '<link rel="stylesheet" href="https://fonts.example.org/font.css"></head><body>'
         '<h1 id="top-title">Index</h1>'
         '<img src="ok.png" alt="fine"> <img src="missing.png" alt="broken">'
+        # A figure with no description of its own: myst-nb writes its path as the alt text.
+        '<img src="ok.png" alt="../_images/ok.png">'
+        # Descriptions with slashes between words are words, not paths; an empty alt is decoration.
+        '<img src="ok.png" alt="Rate / distortion for 1/2 of the digits"> <img src="ok.png" alt="">'
         '<a href="sub/page.html#there">good anchor</a> <a href="#top-title">good local anchor</a>'
         '<a href="nowhere.html">broken link</a> <a href="sub/page.html#nosuch">broken anchor</a>'
         '<a href="sub/">folder index</a> <a href="https://example.org/">external</a>'
@@ -524,6 +554,23 @@ def test_offline_noise_is_only_external_loads():
     assert is_offline_noise({**local, "message": f"{origin}/favicon.ico - Failed to load resource: 404"}, origin)
 
 
+@pytest.mark.parametrize("alt", [
+    "../_images/04_vae_12_0.png", "_images/x.svg", "/work/book/_build/jupyter_execute/a.png",
+    "figure.PNG", "images\\readme.png", "book/images/readme", "../_build/html/_images/f.jpeg",
+    "a picture saved as latent.png",
+])
+def test_alt_text_that_is_a_file_path_is_caught(alt):
+    assert alt_is_file_path(alt)
+
+
+@pytest.mark.parametrize("alt", [
+    None, "", "   ", "logo", "Line plot of the training loss falling over the epochs.",
+    "Rate / distortion trade-off for beta from 0.1 to 10", "1/2 of the digits are 1s",
+])
+def test_alt_text_that_describes_the_figure_passes(alt):
+    assert not alt_is_file_path(alt)
+
+
 def test_html_pages_skip_theme_templates(tmp_path):
     for rel in ("index.html", "book/a.html", "_static/webpack-macros.html", "_sources/x.html"):
         (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
@@ -543,9 +590,10 @@ def test_browser_check_catches_faults(browser, tmp_path):
     assert "image not loaded: /missing.png" in index, index
     assert "broken link: /nowhere.html" in index, index
     assert "broken anchor: /sub/page.html#nosuch" in index, index
+    assert "image alt text is a file path: '../_images/ok.png'" in index, index
     assert "fonts.example.org" not in index, index  # the failed external load is offline noise
     # + the 404 for missing.png, seen by the console and by the server; nothing else
-    assert len(results["index.html"].problems) == 5, index
+    assert len(results["index.html"].problems) == 6, index
     page = "\n".join(results["sub/page.html"].problems)
     assert "boom from the page" in page, page
     assert "server answered 404 for /missing.js" in page, page
