@@ -140,3 +140,12 @@ def test_the_same_mistake_is_the_same_error_in_every_recipe():
 def test_trained_refuses_what_is_not_a_recipe():
     with pytest.raises(TypeError, match="recipe"):
         trained({"latent_dim": 2})
+
+
+def test_fit_code_is_the_code_that_trains_each_recipe():
+    from ae_helpers.training import AutoencoderRecipe, CVAERecipe, VAERecipe
+
+    vae_code = VAERecipe(latent_dim=2, epochs=3).fit_code()
+    assert vae_code.startswith("def fit(self") and "dense_vae(" in vae_code and "train(vae" in vae_code
+    assert "dense_cvae(" in CVAERecipe(latent_dim=2, epochs=3).fit_code()
+    assert "dense_autoencoder(" in AutoencoderRecipe(latent_dim=2, epochs=3).fit_code()

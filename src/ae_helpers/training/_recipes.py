@@ -24,6 +24,8 @@ never drift apart. Each preset has a full-mode and a quick-mode recipe.
 from __future__ import annotations
 
 import dataclasses
+import inspect
+import textwrap
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
@@ -138,6 +140,21 @@ class Recipe:
     def fit(self, data: dict[str, np.ndarray], *, log_every: int | None = 0) -> Any:
         """Build and train the model; return it, or ``(model, extras)``."""
         raise NotImplementedError
+
+    def fit_code(self) -> str:
+        """The source of this recipe's :meth:`fit`: the code :func:`trained` runs on a cache miss.
+
+        A chapter prints it so that the reader sees how the model it loads is built and trained,
+        with no second copy of that code to drift from the one that runs.
+        Introduced in chapter 4 (``book/04_vae.ipynb``).
+
+        Examples
+        --------
+        >>> code = VAERecipe(latent_dim=2, epochs=3).fit_code()
+        >>> "dense_vae(" in code and "train(vae" in code
+        True
+        """
+        return textwrap.dedent(inspect.getsource(type(self).fit))
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)

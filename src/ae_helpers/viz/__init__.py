@@ -8,6 +8,7 @@ reports of :mod:`ae_helpers.measure`, and returns a Matplotlib figure (or an ani
 * ``_latent`` — the latent space: scatter, decoded grid, neighbourhoods, holes, per-digit room,
   what the judge says (chapters 2-3).
 * ``_vae`` — codes against the N(0, I) prior, the AE-against-VAE comparison (chapter 4).
+* ``_likelihood`` — the k-sample bound against k, likelihood against sample quality (chapter 6).
 * ``_tradeoff`` — rate against distortion, β strips, conditional grids, KL per dimension, sharpness
   (chapter 5).
 * ``_animations`` — a latent walk and the latent space filling in, as HTML that plays without a
@@ -26,6 +27,7 @@ from ._images import (
     mosaic,
     reconstruction_figure,
 )
+from ._likelihood import bound_against_k, likelihood_against_quality
 from ._latent import (
     DIGIT_COLOURS,
     area_share_bars,
@@ -47,6 +49,8 @@ from ._tradeoff import (
 from ._vae import generation_comparison, prior_fit, prior_mass_within
 
 __all__ = [
+    "bound_against_k",
+    "likelihood_against_quality",
     "DIGIT_COLOURS",
     "LatentExplorer",
     "area_share_bars",
