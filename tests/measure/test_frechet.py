@@ -9,6 +9,8 @@ import pytest
 
 from ae_helpers.measure import frechet_distance, judge_features, judge_frechet
 
+from ..floats import assert_close_float32
+
 
 @pytest.fixture(scope="module")
 def judge():
@@ -44,7 +46,8 @@ def test_two_halves_of_the_test_set_are_close_and_noise_is_far(judge, test_image
 def test_features_are_the_judges_hidden_layer(judge, test_images):
     features = judge_features(judge, test_images[:7], batch_size=3)
     assert features.shape == (7, 128) and (features >= 0).all()  # ReLU units
-    np.testing.assert_allclose(features, judge_features(judge.model, test_images[:7]), rtol=1e-5)
+    # Batches of 3 against one batch: other summation orders (conv 5·5, 5·5·16, dense 4·4·32 terms).
+    assert_close_float32(features, judge_features(judge.model, test_images[:7]), terms=940)
 
 
 def test_known_gaussians():

@@ -15,6 +15,8 @@ from ae_helpers.measure import bound_curve, log_likelihood, log_weights
 from ae_helpers.models import IWAE, burda_decoder, burda_encoder, burda_model, log_weights_from
 from ae_helpers.training import BinarisedBatches
 
+from ..floats import assert_close_float32
+
 D, LATENT, SIGMA = 20, 3, 0.5
 
 
@@ -178,6 +180,6 @@ def test_iwae_saves_and_loads_in_safe_mode(tmp_path):
     loaded = keras.saving.load_model(path, safe_mode=True)
     assert isinstance(loaded, IWAE) and loaded.k == 7 and loaded.seed == 3
     x = np.zeros((2, 784), "float32")
-    np.testing.assert_allclose(keras.ops.convert_to_numpy(loaded.decoder(np.ones((2, 2), "float32"))),
-                               keras.ops.convert_to_numpy(model.decoder(np.ones((2, 2), "float32"))))
+    assert_close_float32(keras.ops.convert_to_numpy(loaded.decoder(np.ones((2, 2), "float32"))),
+                         keras.ops.convert_to_numpy(model.decoder(np.ones((2, 2), "float32"))), terms=2 + 8)
     assert log_likelihood(loaded, x, k=3).shape == (2,)

@@ -8,6 +8,8 @@ import pytest
 
 from ae_helpers.training import ArrayBatches, train
 
+from ..floats import assert_close_float32
+
 
 def test_batches_cover_every_example_once_per_epoch():
     x = np.arange(10, dtype="float32").reshape(10, 1) * np.ones((1, 3), "float32")
@@ -90,7 +92,7 @@ def test_run_model_matches_the_model_and_keeps_every_output():
     x = np.random.default_rng(0).random((7, 3)).astype("float32")
     first, second = run_model(model, x, batch_size=3)
     expected = model(x)
-    np.testing.assert_allclose(first, keras.ops.convert_to_numpy(expected[0]), atol=1e-6)
+    assert_close_float32(first, keras.ops.convert_to_numpy(expected[0]), terms=3)
     assert second.shape == (7, 4)
 
 
@@ -149,7 +151,9 @@ def test_training_builds_the_optimizer_first_and_learns_the_same():
         return model.get_weights()
 
     for ours, plain in zip(fitted(True), fitted(False)):
-        np.testing.assert_allclose(ours, plain, rtol=1e-6, atol=1e-7)
+        # Eight Adam steps: each moves a weight by about lr = 1e-3 of a gradient summed over a
+        # batch of 16 through 4 + 8 units, so reordered sums move the weights far less than this.
+        assert_close_float32(ours, plain, terms=16 * 12)
 
 
 def test_training_leaves_an_unbuilt_model_to_keras():
