@@ -5,6 +5,10 @@ collected by one that first makes ``actual`` wrong by 0.1 % of the largest value
 (a real error far smaller than a wrong layer or a missing bias). Every test that compares float32
 results computed different ways must then FAIL: a pass means its tolerance is too loose to catch a
 real error. Not part of the test command.
+
+The replacement happens in the ``pytest_configure`` hook, which pytest calls only for a plugin loaded
+with ``-p``: merely importing this module (``--doctest-modules`` imports every file under tests/)
+changes nothing. ``tests/test_floats.py`` checks that.
 """
 
 from __future__ import annotations
@@ -24,4 +28,6 @@ def _wrong_by_a_thousandth(actual, desired, *, terms=1, err_msg=""):
     _real(actual, desired, terms=terms, err_msg=err_msg)
 
 
-floats.assert_close_float32 = _wrong_by_a_thousandth
+def pytest_configure(config) -> None:
+    """Swap the comparison before any test module is imported (only when loaded with ``-p``)."""
+    floats.assert_close_float32 = _wrong_by_a_thousandth

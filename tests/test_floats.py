@@ -56,3 +56,16 @@ def test_the_floor_is_the_largest_magnitude_and_shapes_must_match():
         assert_close_float32(desired[:2], desired)
     with pytest.raises(ValueError, match="terms"):
         float32_tolerance(desired, terms=0)
+
+
+def test_importing_the_mutation_plugin_changes_nothing():
+    # --doctest-modules imports every module under tests/, floats_mutation.py included: only
+    # loading it as a plugin (-p tests.floats_mutation) may swap the comparison.
+    import importlib
+
+    from . import floats, floats_mutation
+
+    importlib.reload(floats_mutation)
+    assert floats.assert_close_float32 is assert_close_float32
+    desired = np.array([1.0, -2.0])
+    assert_close_float32(desired.copy(), desired)
