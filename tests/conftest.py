@@ -60,9 +60,17 @@ def isolated_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 @pytest.fixture(scope="session")
-def built_book() -> Path:
+def built_book(request) -> Path:
     """Build the book strictly (-W -n --keep-going) into _build/quick once per test session; return the HTML folder."""
-    shutil.rmtree(BOOK_OUT, ignore_errors=True)
+    # From a clean output folder (no stale doctrees that would hide a page's warnings). Only the
+    # execution cache that this session's nbval run of the chapters filled is kept (../conftest.py).
+    if getattr(request.config, "ae_build_handover", False):
+        stale = [p for p in BOOK_OUT.glob("*") if p.name != "_build"]
+        stale += [p for p in BOOK_OUT.glob("_build/*") if p.name != ".jupyter_cache"]
+    else:
+        stale = [BOOK_OUT]
+    for path in stale:
+        shutil.rmtree(path, ignore_errors=True) if path.is_dir() else path.unlink(missing_ok=True)
     jb = Path(sys.executable).with_name("jupyter-book")
     run = subprocess.run(
         [str(jb), "build", str(ROOT), "-W", "-n", "--keep-going", "--path-output", str(BOOK_OUT)],
@@ -70,9 +78,47 @@ def built_book() -> Path:
         env={**{k: v for k, v in os.environ.items() if k != "MPLBACKEND"}, "PYTHONWARNINGS": "ignore"},
     )
     log = run.stdout + run.stderr
+    (BOOK_OUT / "build.log").write_text(log)
     assert run.returncode == 0, f"strict book build failed:\n{log[-6000:]}"
     # -W already turns Sphinx warnings into a failing exit code; this also catches any that slip
     # through --keep-going. (TensorFlow's own absl line on import is not a Sphinx warning.)
     sphinx_warnings = [l for l in log.splitlines() if "WARNING:" in l and "absl::" not in l]
     assert not sphinx_warnings, "\n".join(sphinx_warnings)
     return BOOK_OUT / "_build" / "html"
+
+
+# --- The test command on two cores -----------------------------------------------------------------
+# The other backends' runs (tests/book/other_backends.py) start in the background as soon as
+# collection ends, and the tests that wait for them run last; Chromium for the browser check is
+# installed meanwhile where it is missing. The TensorFlow tests run meanwhile.
+
+_BACKEND_TESTS = "tests/book/test_backends.py::"
+
+
+def pytest_collection_modifyitems(session, config, items):
+    # Stable sort: the book's tests after the chapters (whose nbval run fills the build's execution
+    # cache, ../conftest.py), and the tests that wait for the other backends last.
+    def order(item) -> int:
+        if item.nodeid.startswith(_BACKEND_TESTS):
+            return 2
+        return 1 if "built_book" in getattr(item, "fixturenames", ()) else 0
+    items.sort(key=order)
+
+
+def pytest_collection_finish(session):
+    import importlib.util
+
+    if os.environ.get("KERAS_BACKEND", "tensorflow") != "tensorflow" or session.config.option.collectonly:
+        return
+    ids = [item.nodeid for item in session.items]
+    if any(i.startswith(_BACKEND_TESTS) for i in ids):
+        from tests.book import other_backends
+
+        for backend in other_backends.BACKENDS:
+            if importlib.util.find_spec(backend) is not None and any(
+                    i.startswith(_BACKEND_TESTS) and f"[{backend}]" in i for i in ids):
+                other_backends.start(backend)
+    if any(i.startswith("tests/book/test_browser.py::test_every_page") for i in ids):
+        from tests.book import test_browser
+
+        test_browser.start_installing_chromium()

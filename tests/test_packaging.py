@@ -73,6 +73,8 @@ def test_postbuild_is_executable_bash_that_stops_on_errors():
     assert post.stat().st_mode & stat.S_IXUSR
     assert text.startswith("#!/bin/bash") and "\nset -e\n" in text
     assert "pip install" in text and "mnist.load_data()" in text
+    # Every model the chapters load is trained into the image: by running every chapter once.
+    assert "scripts/execute_chapters.py" in text and "--jobs 1" in text
 
 
 def test_config_is_strict_and_quiet():

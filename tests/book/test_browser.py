@@ -232,8 +232,27 @@ def serve(root: Path) -> Iterator[Site]:
         server.server_close()
 
 
+_installing: dict[str, object] = {}
+
+
+def start_installing_chromium() -> None:
+    """Run :func:`ensure_chromium` in a thread now (tests/conftest.py calls it when collection ends)."""
+    if "thread" not in _installing and not (CHROMIUM.is_file() and CHROMEDRIVER.is_file()):
+        def install():
+            _installing["reason"] = _install_chromium()
+        _installing["thread"] = threading.Thread(target=install, name="chromium-install", daemon=True)
+        _installing["thread"].start()
+
+
 def ensure_chromium() -> str | None:
     """Install Debian's chromium and chromium-driver if missing and possible; say why not otherwise."""
+    if "thread" in _installing:  # started in the background: wait for it
+        _installing["thread"].join()
+        return _installing["reason"]
+    return _install_chromium()
+
+
+def _install_chromium() -> str | None:
     if CHROMIUM.is_file() and CHROMEDRIVER.is_file():
         return None
     if not hasattr(os, "geteuid") or os.geteuid() != 0 or not shutil.which("apt-get"):

@@ -37,3 +37,15 @@ def test_chapters_have_figures_and_no_error_output(built_book):
         assert "Traceback" not in html, f"{page.name} shows a traceback"
         assert "━━━" not in html, f"{page.name} shows a Keras progress bar"
         assert "oneDNN custom operations" not in html, f"{page.name} shows TensorFlow log noise"
+
+
+@pytest.mark.slow
+def test_the_build_reuses_the_chapters_nbval_ran(built_book, request):
+    # In the test command the chapters run once on TensorFlow, under nbval; the build takes their
+    # outputs from its execution cache (../../conftest.py) instead of executing them again.
+    if not getattr(request.config, "ae_build_handover", False):
+        pytest.skip("the chapters did not run under nbval in this session")
+    log = (built_book.parents[1] / "build.log").read_text()
+    chapters = sorted((ROOT / "book").glob("[0-9][0-9]_*.ipynb"))
+    assert log.count("Using cached notebook") == len(chapters), log[-3000:]
+    assert "Executing notebook" not in log

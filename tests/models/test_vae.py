@@ -1,13 +1,7 @@
 """The VAE: sampling statistics, the loss in compute_loss, training, saving/loading, cached training and
-the analysis helpers. Backend-agnostic: the last test runs this file again on PyTorch."""
+the analysis helpers. Backend-agnostic: tests/book/test_backends.py runs it on PyTorch and JAX too."""
 
 from __future__ import annotations
-
-import importlib.util
-import os
-import subprocess
-import sys
-from pathlib import Path
 
 import keras
 import numpy as np
@@ -33,7 +27,6 @@ from ae_helpers.training import VAERecipe, load_or_train, trained_vae, warmup_co
 
 from ..floats import assert_close_float32
 
-HERE = Path(__file__).resolve().parent
 
 
 def np_(t) -> np.ndarray:
@@ -255,21 +248,3 @@ def test_trained_vae_is_cached_and_its_settings_cover_what_changes_it(isolated_c
         VAERecipe(epochs=0)
     with pytest.raises(ValueError, match="reconstruction"):
         VAERecipe(epochs=1, reconstruction="l1")
-
-
-# --- The same tests on the PyTorch backend -------------------------------------------------------
-
-@pytest.mark.slow
-@pytest.mark.skipif(keras.backend.backend() != "tensorflow", reason="runs from the TensorFlow suite")
-def test_vae_and_losses_pass_on_the_torch_backend():
-    if importlib.util.find_spec("torch") is None:
-        pytest.skip("PyTorch is not installed: pip install torch==2.13.0 to test the VAE on it")
-    env = {**os.environ, "KERAS_BACKEND": "torch"}
-    run = subprocess.run(
-        [sys.executable, "-m", "pytest", str(HERE / "test_vae.py"), str(HERE / "test_losses.py"),
-         "-q", "-p", "no:cacheprovider", "-W", "ignore::UserWarning"],
-        cwd=HERE.parents[1], env=env, capture_output=True, text=True, timeout=900,
-    )
-    summary = run.stdout.strip().splitlines()[-1] if run.stdout.strip() else ""
-    assert run.returncode == 0, f"VAE tests fail on torch: {summary}\n{run.stdout[-5000:]}{run.stderr[-2000:]}"
-    assert " passed" in summary and "skipped" in summary  # only this test itself is skipped there

@@ -1,0 +1,139 @@
+"""The runs on the PyTorch and JAX backends, started in the background as soon as pytest has collected.
+
+The suite runs on TensorFlow; ``test_backends.py`` checks that the helpers' tests and every chapter
+(under nbval) pass on PyTorch and JAX too. Each backend's check is one pytest process, with
+``KERAS_BACKEND`` set and a model cache of its own, over every helper test file and every chapter.
+Those two processes are started by ``tests/conftest.py`` the moment collection ends, so they run
+beside the TensorFlow tests instead of after them (the test command's wall time on two cores is the
+longest of the three, not their sum); the tests in ``test_backends.py`` run last and wait for them.
+Run alone (``pytest tests/book/test_backends.py``), a test starts its backend's run itself.
+
+A run's results are read from its JUnit XML report, so that the helpers' tests and the chapters get a
+verdict each.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass, field
+from pathlib import Path
+
+TESTS = Path(__file__).resolve().parents[1]
+ROOT = TESTS.parent
+BOOK = ROOT / "book"
+BACKENDS = ("torch", "jax")
+TIMEOUT_S = 1800
+# Files about the repository rather than the helpers, or that run other tools.
+NOT_HELPERS = {"test_packaging.py", "test_data.py"}
+
+
+def helper_test_files() -> list[str]:
+    """Every unit test file of the helpers: all of tests/ but the book-level runs in tests/book/."""
+    return sorted(str(p) for p in TESTS.rglob("test_*.py")
+                  if "book" not in p.relative_to(TESTS).parts and p.name not in NOT_HELPERS)
+
+
+def chapter_files() -> list[str]:
+    return sorted(str(p) for p in BOOK.glob("[0-9][0-9]_*.ipynb"))
+
+
+def backend_cache(backend: str) -> Path:
+    """The model cache of a backend's run: beside the suite's own, or in a temporary folder."""
+    base = os.environ.get("AE_HELPERS_CACHE")
+    if base:
+        return Path(base).with_name(f"ae_helpers-{backend}")
+    return Path(tempfile.gettempdir()) / f"ae_helpers-{backend}-{os.getpid()}"
+
+
+@dataclass
+class Outcome:
+    """What one backend's run did: its exit status, output and the failed tests by part."""
+
+    backend: str
+    returncode: int
+    output: str
+    passed: dict[str, int] = field(default_factory=dict)
+    failed: dict[str, list[str]] = field(default_factory=dict)
+
+    def summary(self, part: str) -> str:
+        return (f"{self.backend}, {part}: {self.passed.get(part, 0)} passed, "
+                f"{len(self.failed.get(part, []))} failed")
+
+
+def _part(case: ET.Element) -> str:
+    name = (case.get("classname", "") + "." + case.get("name", "")).replace("/", ".")
+    return "chapters" if name.startswith("book.") or ".ipynb" in name else "helpers"
+
+
+def _read_report(backend: str, returncode: int, output: str, report: Path) -> Outcome:
+    outcome = Outcome(backend, returncode, output)
+    if not report.is_file():
+        return outcome
+    for case in ET.parse(report).getroot().iter("testcase"):
+        part = _part(case)
+        if case.find("failure") is not None or case.find("error") is not None:
+            outcome.failed.setdefault(part, []).append(f"{case.get('classname')}::{case.get('name')}")
+        elif case.find("skipped") is None:
+            outcome.passed[part] = outcome.passed.get(part, 0) + 1
+    return outcome
+
+
+class BackendRun:
+    """One backend's pytest process over the helpers' tests and the chapters, in a thread."""
+
+    def __init__(self, backend: str):
+        self.backend = backend
+        self._done = threading.Event()
+        self._outcome: Outcome | None = None
+        self._thread = threading.Thread(target=self._run, name=f"{backend}-run", daemon=True)
+
+    def start(self) -> BackendRun:
+        self._thread.start()
+        return self
+
+    def _run(self) -> None:
+        folder = Path(tempfile.mkdtemp(prefix=f"ae-{self.backend}-run-"))
+        report = folder / "report.xml"
+        env = {**os.environ, "KERAS_BACKEND": self.backend,
+               "AE_HELPERS_CACHE": str(backend_cache(self.backend))}
+        if self.backend == "torch":
+            # Three processes share the cores here; PyTorch's OpenMP threads spin while they wait for
+            # a core, which under that load slowed its run several times over. One thread each.
+            env.setdefault("OMP_NUM_THREADS", "1")
+        command = [sys.executable, "-m", "pytest", *helper_test_files(), *chapter_files(),
+                   "--nbval-lax", "--nbval-current-env", "-q", "-p", "no:cacheprovider",
+                   "-m", "not slow", "-W", "ignore::UserWarning", "-W", "ignore::DeprecationWarning",
+                   f"--junitxml={report}"]
+        try:
+            run = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True,
+                                 timeout=TIMEOUT_S)
+            self._outcome = _read_report(self.backend, run.returncode, run.stdout + run.stderr, report)
+        except subprocess.TimeoutExpired as error:
+            output = (error.stdout or b"").decode(errors="replace") if isinstance(error.stdout, bytes) \
+                else (error.stdout or "")
+            self._outcome = Outcome(self.backend, -1, f"timed out after {TIMEOUT_S} s\n{output}")
+        finally:
+            self._done.set()
+
+    def outcome(self) -> Outcome:
+        """Wait for the run to end and return what it did."""
+        self._done.wait()
+        assert self._outcome is not None
+        return self._outcome
+
+
+_runs: dict[str, BackendRun] = {}
+_lock = threading.Lock()
+
+
+def start(backend: str) -> BackendRun:
+    """Start ``backend``'s run unless it has started already; return it."""
+    with _lock:
+        if backend not in _runs:
+            _runs[backend] = BackendRun(backend).start()
+        return _runs[backend]
