@@ -5,14 +5,14 @@
 * ``_cache`` — :func:`load_or_train`: a model trained once with some settings is loaded, never
   retrained, by any later chapter that asks for the same settings (chapter 0).
 * ``_recipes`` — one frozen settings object per kind of model (:class:`AutoencoderRecipe`,
-  :class:`VAERecipe`, :class:`CVAERecipe`, :class:`JudgeRecipe`), :func:`trained` to train or load
-  any of them, quick mode's caps, and the named ``PRESETS`` that chapters share.
-* ``_burda`` — Burda et al.'s model on dynamically binarised MNIST, VAE or IWAE objective
-  (chapter 6).
+  :class:`VAERecipe`, :class:`CVAERecipe`, :class:`JudgeRecipe`, :class:`FittedJudgeRecipe`,
+  :class:`BurdaRecipe`), :func:`trained` to train or load any of them, quick mode's caps, and the
+  named ``PRESETS`` that chapters share. Only it and ``_cache`` call :func:`load_or_train`.
+* ``_burda`` — :class:`BinarisedBatches`, dynamically binarised batches (chapter 6).
 * ``_snapshots`` — :class:`LatentSnapshots`, filming the latent codes while a model trains.
 """
 
-from ._burda import BinarisedBatches, fit_burda, trained_burda
+from ._burda import BinarisedBatches
 from ._cache import Trained, UncacheableModelError, cache_dir, fingerprint, load_or_train
 from ._fit import (
     ArrayBatches,
@@ -29,15 +29,19 @@ from ._recipes import (
     QUICK_EPOCHS,
     QUICK_TRAIN_SIZE,
     AutoencoderRecipe,
+    BurdaRecipe,
     CVAERecipe,
+    FittedJudgeRecipe,
     JudgeRecipe,
     Recipe,
     VAERecipe,
+    fit_burda,
     fit_judge,
     load_judge,
     preset,
     trained,
     trained_autoencoder,
+    trained_burda,
     trained_cvae,
     trained_vae,
 )
@@ -53,7 +57,9 @@ __all__ = [
     "QUICK_TRAIN_SIZE",
     "ArrayBatches",
     "AutoencoderRecipe",
+    "BurdaRecipe",
     "CVAERecipe",
+    "FittedJudgeRecipe",
     "JudgeRecipe",
     "LabelledBatches",
     "LatentSnapshots",
