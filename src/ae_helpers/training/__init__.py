@@ -1,28 +1,27 @@
 """Training: fitting a model on in-memory arrays, the model cache, and the recipes for trained models.
 
-* ``_fit`` — :func:`train` (a short log, no progress bars), the batch sources :class:`ArrayBatches`
-  and :class:`LabelledBatches`, the :func:`warmup_cosine` schedule (chapters 1 and 4).
+* ``_fit`` — :func:`train` (a short log, no progress bars) and the :func:`warmup_cosine` schedule
+  (chapters 1 and 4).
+* ``_batches`` — the batch sources :func:`train` feeds Keras with: :class:`ArrayBatches`,
+  :class:`LabelledBatches` (chapter 5), :class:`BinarisedBatches` (dynamic binarisation, chapter 6).
 * ``_cache`` — :func:`load_or_train`: a model trained once with some settings is loaded, never
   retrained, by any later chapter that asks for the same settings (chapter 0).
 * ``_recipes`` — one frozen settings object per kind of model (:class:`AutoencoderRecipe`,
   :class:`VAERecipe`, :class:`CVAERecipe`, :class:`JudgeRecipe`, :class:`FittedJudgeRecipe`,
   :class:`BurdaRecipe`), :func:`trained` to train or load any of them, quick mode's caps, and the
   named ``PRESETS`` that chapters share. Only it and ``_cache`` call :func:`load_or_train`.
-* ``_burda`` — :class:`BinarisedBatches`, dynamically binarised batches (chapter 6).
 * ``_snapshots`` — :class:`LatentSnapshots`, filming the latent codes while a model trains.
 """
 
-from ._burda import BinarisedBatches
-from ._cache import Trained, UncacheableModelError, cache_dir, fingerprint, load_or_train
-from ._fit import (
+from ._batches import (
     ArrayBatches,
+    BinarisedBatches,
     LabelledBatches,
-    ShortLog,
     is_batch_source,
     steps_per_epoch,
-    train,
-    warmup_cosine,
 )
+from ._cache import Trained, UncacheableModelError, cache_dir, fingerprint, load_or_train
+from ._fit import ShortLog, train, warmup_cosine
 from ._recipes import (
     FRAMES,
     PRESETS,

@@ -58,9 +58,9 @@ from ..models import (
     dense_vae,
     mean_image_logits,
 )
-from ._burda import BinarisedBatches
+from ._batches import BinarisedBatches, LabelledBatches, steps_per_epoch
 from ._cache import Trained, fingerprint, load_or_train
-from ._fit import LabelledBatches, steps_per_epoch, train, warmup_cosine
+from ._fit import train, warmup_cosine
 from ._snapshots import LatentSnapshots
 
 QUICK_TRAIN_SIZE = 6000
