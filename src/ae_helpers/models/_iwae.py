@@ -20,7 +20,7 @@ import keras
 import numpy as np
 from keras import ops
 
-from .._checks import as_images, check_int
+from .._checks import as_images, check_choice, check_int, checked_already
 from ._losses import kl_divergence, log_weights_from, reconstruction_loss
 from ._vae import VAE
 
@@ -166,8 +166,9 @@ class IWAE(VAE):
         x_hat, mean, log_var = y_pred
         images = self._images(x, y)
         eps = keras.random.normal((self.k,) + tuple(ops.shape(mean)), seed=self.sampling.seed_generator)
-        w = log_weights_from(ops.reshape(images, (ops.shape(images)[0], -1)), mean, log_var, eps,
-                             lambda z: self.decoder(z, training=training))
+        with checked_already():  # Bernoulli pixels, k checked when the model was made
+            w = log_weights_from(ops.reshape(images, (ops.shape(images)[0], -1)), mean, log_var, eps,
+                                 lambda z: self.decoder(z, training=training))
         bound = ops.logsumexp(w, axis=0) - math.log(self.k)
         # The VAE's two terms, for one draw of z, are still logged (reconstruction, kl).
         self.reconstruction_tracker.update_state(reconstruction_loss(images, x_hat, "bce"))
@@ -203,8 +204,7 @@ def burda_model(objective: str = "vae", *, k: int = 5, latent_dim: int = 50,
     >>> type(burda_model("vae")).__name__, type(burda_model("iwae", k=5)).__name__
     ('VAE', 'IWAE')
     """
-    if objective not in ("vae", "iwae"):
-        raise ValueError(f"objective must be 'vae' or 'iwae', got {objective!r}")
+    check_choice(objective, "objective", ("vae", "iwae"))
     keras.utils.set_random_seed(int(seed))
     encoder = burda_encoder(latent_dim, hidden=hidden)
     decoder = burda_decoder(latent_dim, hidden=tuple(reversed(tuple(hidden))), output_bias=output_bias)

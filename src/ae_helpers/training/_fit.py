@@ -144,7 +144,10 @@ def train(
 
 def _checked_arrays(x: Any, y: Any, model: keras.Model, name: str,
                     y_name: str) -> tuple[np.ndarray, np.ndarray | None]:
-    """Images (and targets) checked like every helper's, shaped as the model's input."""
+    """Images (and targets) checked like every helper's, shaped as the model's input (and output).
+
+    The one place where :func:`train` checks examples: arrays, and a batch source's first batch.
+    """
     x = check_fits_model(check_image_values(x, name), model, name)
     if y is not None:
         y = check_targets(y, len(x), y_name)
@@ -185,12 +188,7 @@ def _check_batch_source(source: keras.utils.PyDataset, model: keras.Model, name:
         inputs = batch[0]
         targets = batch[1] if len(batch) > 1 else None
     images = inputs[0] if isinstance(inputs, (tuple, list)) else inputs
-    images = check_image_values(images, label)
-    check_fits_model(images, model, label)
-    if targets is not None:
-        targets = check_targets(targets, len(images), f"{name} targets (first batch)")
-        if targets.ndim >= 2:
-            check_fits_model(targets, model, f"{name} targets (first batch)", side="output")
+    _checked_arrays(images, targets, model, label, f"{name} targets (first batch)")
 
 
 def _build_optimizer(model: keras.Model) -> None:

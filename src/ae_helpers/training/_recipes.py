@@ -45,6 +45,7 @@ from .._checks import (
     check_number,
     check_optional_int,
     check_seed,
+    checked_already,
 )
 from ..config import quick_mode
 from ..data import load_mnist, stratified_indices
@@ -654,11 +655,20 @@ def trained(recipe: Recipe | str, *, quick: bool | None = None, log_every: int |
         recipe = preset(recipe, quick=quick)
     if not isinstance(recipe, Recipe) or type(recipe) is Recipe:
         raise TypeError(f"recipe must be a Recipe subclass or a preset name, got {recipe!r}")
+    if log_every is not None:
+        check_int(log_every, "log_every", minimum=0)
     if quick:
         recipe = recipe.quick()
     data = recipe.data()
     settings = {**recipe.settings(), "data": recipe.fingerprint(data)}
-    return load_or_train(recipe.cache_name(), settings, lambda: recipe.fit(data, log_every=log_every))
+
+    def fit() -> Any:
+        # The recipe's fields were checked when it was made: the builders and train() it calls
+        # do not check them again.
+        with checked_already():
+            return recipe.fit(data, log_every=log_every)
+
+    return load_or_train(recipe.cache_name(), settings, fit)
 
 
 def trained_autoencoder(
@@ -835,10 +845,14 @@ def fit_burda(
     """
     recipe = BurdaRecipe(objective=objective, k=k, epochs=epochs, batch_size=batch_size,
                          learning_rate=learning_rate, seed=seed)
+    x_train = as_images(x_train, name="x_train", layout="flat")
+    if log_every is not None:
+        check_int(log_every, "log_every", minimum=0)
     if max_seconds is not None:
         check_number(max_seconds, "max_seconds", positive=True)
         callbacks = list(callbacks or []) + [_TimeLimit(max_seconds)]
-    return recipe.fit({"x_train": x_train}, log_every=log_every, callbacks=callbacks)
+    with checked_already():
+        return recipe.fit({"x_train": x_train}, log_every=log_every, callbacks=callbacks)
 
 
 class _TimeLimit(keras.callbacks.Callback):
