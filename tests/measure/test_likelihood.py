@@ -114,3 +114,19 @@ def test_bad_arguments_are_named():
         log_likelihood(model, np.zeros((0, 4)), k=2)
     with pytest.raises(ValueError, match=r"grey levels in \[0, 1\]"):
         binarise(np.array([[1.5]]))
+
+
+def test_0_255_pixels_are_refused_with_the_range_found_and_what_to_do():
+    model = SimpleNamespace(encoder=lambda x: (x[:, :2] * 0, x[:, :2] * 0),
+                            decoder=lambda z: ops.zeros((ops.shape(z)[0], 784)) + 0.5)
+    x = binarise(np.random.default_rng(0).random((4, 784)).astype("float32"), seed=0)
+    assert np.isfinite(log_likelihood(model, x, k=2)).all()  # [0, 1] pixels pass
+    for call in (log_likelihood, log_weights):
+        with pytest.raises(ValueError, match=r"^x must hold pixels in \[0, 1\] for the Bernoulli "
+                                             r"observation model; got values from 0 to 255 "
+                                             r"\(0-255 pixels\? divide by 255\)$"):
+            call(model, x * 255, k=2)
+    with pytest.raises(ValueError, match=r"got values from -1 to 1$"):
+        log_likelihood(model, x * 2 - 1, k=2)
+    gaussian = log_likelihood(model, x * 255, k=2, observation="gaussian", sigma=50.0)
+    assert np.isfinite(gaussian).all()  # real-valued observations may take any values

@@ -62,6 +62,12 @@ def _checked(model: Any, x: Any, k: Any, seed: Any, observation: Any, sigma: Any
     check_seed(seed)
     sigma = check_observation(observation, sigma)
     max_rows = check_int(max_rows, "max_rows")
+    if observation == "bernoulli":
+        lo, hi = float(images.min()), float(images.max())
+        if lo < 0.0 or hi > 1.0:
+            hint = " (0-255 pixels? divide by 255)" if hi > 1.0 else ""
+            raise ValueError(f"x must hold pixels in [0, 1] for the Bernoulli observation model; got "
+                             f"values from {lo:g} to {hi:g}{hint}")
     return encoder, decoder, images, k, sigma, max_rows
 
 
@@ -106,7 +112,8 @@ def log_weights(
         Has ``.encoder`` (images → ``[mean, log_var]``) and ``.decoder`` (codes → pixel probabilities,
         or Gaussian means): a :class:`~ae_helpers.models.VAE` or an :class:`ae_helpers.models.IWAE`.
     x : array-like
-        Images ``(n, ...)``; for Bernoulli pixels, binary images (:func:`ae_helpers.data.binarise`).
+        Images ``(n, ...)``; for Bernoulli pixels, values in [0, 1], ideally binary images
+        (:func:`ae_helpers.data.binarise`); for Gaussian observations, any real values.
     k : int
         Codes drawn per image.
     seed : int
@@ -173,7 +180,8 @@ def log_likelihood(
     TypeError
         If ``model`` lacks an encoder or decoder, or ``k`` is not an int.
     ValueError
-        If ``k`` < 1, ``x`` is empty or ``observation`` is unknown.
+        If ``k`` < 1, ``x`` is empty, ``observation`` is unknown, or, for Bernoulli pixels, ``x``
+        holds values outside [0, 1] (0-255 pixels must be divided by 255).
 
     Examples
     --------
