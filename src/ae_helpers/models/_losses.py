@@ -1,4 +1,4 @@
-"""The VAE's loss terms: reconstruction, KL divergence, the negative ELBO, and the importance log weights, in nats.
+"""The VAE's loss terms (reconstruction, KL divergence, negative ELBO) and importance log weights, in nats.
 
 Introduced in chapter 4 (``book/04_vae.ipynb``).
 

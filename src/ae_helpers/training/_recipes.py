@@ -450,13 +450,8 @@ class FittedJudgeRecipe(JudgeRecipe):
 
     Attributes
     ----------
-    images : array-like
-        Training images in [0, 1]: ``(n, h, w)``, ``(n, h, w, c)`` or flat square images.
-    labels : array-like of int
-        Class of each image, ``0 … n_classes - 1``.
-    validation : tuple, optional
-        ``(images, labels)`` held out to measure ``test_accuracy`` on; without them it is measured
-        on the training images (an optimistic number).
+    images, labels, validation
+        The labelled images to fit and the held-out ones to measure on, as in :func:`fit_judge`.
 
     Examples
     --------
@@ -782,8 +777,9 @@ def fit_judge(
 
     MNIST's judge (:func:`load_judge`) only knows 28×28 digits; this trains the same kind of
     classifier (:func:`ae_helpers.measure.judge_network` for the images' shape and the number of
-    classes) on your own images, with Adam and a cosine decay: ``trained(FittedJudgeRecipe(...))``, so
-    it goes through the model cache and quick mode's caps like every model. The result plugs into :func:`ae_helpers.measure.generation_report` and ``judge.score(...)`` like MNIST's.
+    classes) on your own images, with Adam and a cosine decay: ``trained(FittedJudgeRecipe(...))``,
+    so it goes through the model cache and quick mode's caps like every model. The result plugs into
+    :func:`ae_helpers.measure.generation_report` and ``judge.score(...)`` like MNIST's.
 
     Introduced in the appendix (``book/07_your_own_data.ipynb``).
 
@@ -794,8 +790,8 @@ def fit_judge(
     labels : array-like of int
         Class of each image, ``0 … n_classes - 1``.
     validation : tuple, optional
-        ``(images, labels)``: held-out images to measure ``test_accuracy`` on; without them it is measured on the
-        training images (an optimistic number).
+        ``(images, labels)``: held-out images to measure ``test_accuracy`` on; without them it is
+        measured on the training images (an optimistic number).
     epochs, batch_size, learning_rate, seed
         The schedule.
     quick : bool, optional
