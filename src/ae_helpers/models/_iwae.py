@@ -90,7 +90,7 @@ def burda_decoder(
     >>> burda_decoder().output_shape
     (None, 784)
     >>> decoder = burda_decoder(2, hidden=(4,), output_dim=3, output_bias=np.zeros(3))
-    >>> np.round(np.asarray(decoder(np.zeros((1, 2), "float32"))), 2).tolist()
+    >>> np.round(ops.convert_to_numpy(decoder(np.zeros((1, 2), "float32"))), 2).tolist()
     [[0.5, 0.5, 0.5]]
     """
     latent_dim = check_int(latent_dim, "latent_dim")
