@@ -38,31 +38,6 @@ def test_bad_epochs(epochs, error):
         train(model, np.ones((8, 2), "float32"), epochs=epochs)
 
 
-def test_run_model_matches_the_model_and_keeps_every_output():
-    from ae_helpers.models import run_model
-
-    inputs = keras.Input((3,))
-    model = keras.Model(inputs, [keras.layers.Dense(2)(inputs), keras.layers.Dense(4)(inputs)])
-    x = np.random.default_rng(0).random((7, 3)).astype("float32")
-    first, second = run_model(model, x, batch_size=3)
-    expected = model(x)
-    assert_close_float32(first, keras.ops.convert_to_numpy(expected[0]), terms=3)
-    assert second.shape == (7, 4)
-
-
-def test_run_model_takes_several_inputs_and_refuses_ragged_ones():
-    from ae_helpers.models import run_model
-
-    a, b = keras.Input((2,)), keras.Input((3,))
-    model = keras.Model([a, b], keras.layers.Concatenate()([a, b]))
-    (out,) = run_model(model, [np.ones((5, 2), "float32"), np.zeros((5, 3), "float32")], batch_size=2)
-    assert out.shape == (5, 5)
-    with pytest.raises(ValueError, match="different numbers of examples"):
-        run_model(model, [np.ones((5, 2), "float32"), np.zeros((4, 3), "float32")])
-    with pytest.raises(ValueError, match="batch_size"):
-        run_model(model, np.ones((5, 2), "float32"), batch_size=0)
-
-
 def test_training_drops_the_partial_last_batch_but_never_everything():
     x = np.zeros((10, 4), dtype="float32")
     assert len(ArrayBatches(x, batch_size=4, drop_last=True)) == 2
