@@ -15,6 +15,7 @@ from ae_helpers import data
 from ae_helpers.data import (
     MNIST_ENV,
     MnistUnavailableError,
+    binarise,
     load_mnist,
     stratified_indices,
 )
@@ -234,3 +235,11 @@ def test_a_changed_file_is_read_again(tmp_path):
     os.utime(tmp_path / "m.npz", ns=(time.time_ns() + 10**9,) * 2)
     (second, _), _ = load_mnist(tmp_path / "m.npz")
     assert first.max() == 0.0 and second.min() == 1.0
+
+
+def test_binarise_is_repeatable_and_keeps_the_grey_level_on_average():
+    grey = np.full((200, 50), 0.25, "float32")
+    a, b = binarise(grey, seed=3), binarise(grey, seed=3)
+    assert np.array_equal(a, b) and set(np.unique(a)) <= {0.0, 1.0}
+    assert abs(a.mean() - 0.25) < 0.01
+    assert not np.array_equal(a, binarise(grey, seed=4))

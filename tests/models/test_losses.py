@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import math
+
 import keras
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
+from keras import ops
 
 from ae_helpers.models import (
     bce_reconstruction,
     kl_divergence,
     kl_divergence_mc,
+    log_weights_from,
     negative_elbo_per_example,
     reconstruction_loss,
     squared_error,
@@ -131,3 +135,20 @@ def test_negative_elbo_is_bce_plus_kl():
     total = np.asarray(negative_elbo_per_example(x, x_hat, mean, log_var))
     assert_close_float32(total, np.asarray(bce_reconstruction(x, x_hat)) + kl(mean, log_var),
                          terms=784 + 2)
+
+
+def test_bernoulli_log_weights_by_hand():
+    x = np.array([[1.0, 0.0, 1.0]], "float32")
+    mean, log_var = np.array([[0.5]], "float32"), np.array([[0.0]], "float32")
+    eps = np.array([[[0.0]], [[1.0]]], "float32")
+    probs = lambda z: ops.sigmoid(ops.concatenate([z, -z, z], axis=1))  # noqa: E731
+    w = np.asarray(ops.convert_to_numpy(log_weights_from(x, mean, log_var, eps, probs)), float)
+    fast = log_weights_from(x, mean, log_var, eps, probs, binary=True)  # one log per pixel
+    np.testing.assert_allclose(np.asarray(ops.convert_to_numpy(fast), float), w, atol=1e-5)
+    for i, e in enumerate((0.0, 1.0)):
+        z = 0.5 + e
+        p = 1 / (1 + np.exp(-z))
+        log_px = 3 * np.log(p)  # pixels 1, 0, 1 with probabilities p, 1 - p, p
+        log_pz = -0.5 * (z**2 + math.log(2 * math.pi))
+        log_qz = -0.5 * (e**2 + math.log(2 * math.pi))
+        assert w[i, 0] == pytest.approx(log_px + log_pz - log_qz, abs=1e-5)

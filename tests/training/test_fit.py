@@ -1,4 +1,4 @@
-"""ArrayBatches and train(): batches without copies of the whole set, a short log, no progress bars."""
+"""train(): images checked once, batches without copies of the whole set, a short log, no progress bars."""
 
 from __future__ import annotations
 
@@ -9,52 +9,6 @@ import pytest
 from ae_helpers.training import ArrayBatches, train
 
 from ..floats import assert_close_float32
-
-
-def test_batches_cover_every_example_once_per_epoch():
-    x = np.arange(10, dtype="float32").reshape(10, 1) * np.ones((1, 3), "float32")
-    batches = ArrayBatches(x, batch_size=4, seed=1)
-    assert len(batches) == 3
-    seen = np.concatenate([batches[i][0][:, 0] for i in range(len(batches))])
-    assert sorted(seen.tolist()) == list(range(10))
-    first = [batches[i][0][:, 0].tolist() for i in range(3)]
-    batches.on_epoch_end()
-    assert [batches[i][0][:, 0].tolist() for i in range(3)] != first  # reshuffled
-
-
-def test_targets_default_to_the_inputs_and_can_be_left_out():
-    x = np.ones((4, 2), "float32")
-    xb, yb = ArrayBatches(x, batch_size=4)[0]
-    assert np.array_equal(xb, yb)
-    only = ArrayBatches(x, batch_size=4, targets=False)[0]
-    assert isinstance(only, np.ndarray) and only.shape == (4, 2)
-
-
-def test_labels_travel_with_their_images():
-    x = np.arange(8, dtype="float32").reshape(8, 1)
-    y = np.arange(8) * 10
-    batches = ArrayBatches(x, y, batch_size=3, seed=2)
-    for i in range(len(batches)):
-        xb, yb = batches[i]
-        assert np.array_equal(xb[:, 0] * 10, yb)
-
-
-def test_unshuffled_batches_keep_the_order():
-    x = np.arange(5, dtype="float32").reshape(5, 1)
-    batches = ArrayBatches(x, batch_size=2, shuffle=False)
-    assert batches[2][0].ravel().tolist() == [4.0]
-
-
-@pytest.mark.parametrize("kwargs,match", [
-    ({"x": np.zeros((0, 3))}, "non-empty"),
-    ({"x": [[1.0]]}, "NumPy array"),
-    ({"x": np.zeros((3, 2)), "y": np.zeros(2)}, "3 examples but y has 2"),
-    ({"x": np.zeros((3, 2)), "batch_size": 0}, "batch_size"),
-    ({"x": np.zeros((3, 2)), "workers": 0}, "workers"),
-])
-def test_bad_batches(kwargs, match):
-    with pytest.raises(ValueError, match=match):
-        ArrayBatches(**kwargs)
 
 
 def test_train_prints_a_few_short_lines(capsys):
@@ -82,31 +36,6 @@ def test_bad_epochs(epochs, error):
     model.compile(optimizer="adam", loss="mse")
     with pytest.raises(error, match="epochs"):
         train(model, np.ones((8, 2), "float32"), epochs=epochs)
-
-
-def test_run_model_matches_the_model_and_keeps_every_output():
-    from ae_helpers.models import run_model
-
-    inputs = keras.Input((3,))
-    model = keras.Model(inputs, [keras.layers.Dense(2)(inputs), keras.layers.Dense(4)(inputs)])
-    x = np.random.default_rng(0).random((7, 3)).astype("float32")
-    first, second = run_model(model, x, batch_size=3)
-    expected = model(x)
-    assert_close_float32(first, keras.ops.convert_to_numpy(expected[0]), terms=3)
-    assert second.shape == (7, 4)
-
-
-def test_run_model_takes_several_inputs_and_refuses_ragged_ones():
-    from ae_helpers.models import run_model
-
-    a, b = keras.Input((2,)), keras.Input((3,))
-    model = keras.Model([a, b], keras.layers.Concatenate()([a, b]))
-    (out,) = run_model(model, [np.ones((5, 2), "float32"), np.zeros((5, 3), "float32")], batch_size=2)
-    assert out.shape == (5, 5)
-    with pytest.raises(ValueError, match="different numbers of examples"):
-        run_model(model, [np.ones((5, 2), "float32"), np.zeros((4, 3), "float32")])
-    with pytest.raises(ValueError, match="batch_size"):
-        run_model(model, np.ones((5, 2), "float32"), batch_size=0)
 
 
 def test_training_drops_the_partial_last_batch_but_never_everything():

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import dataclasses
+import re
+from pathlib import Path
 
+import numpy as np
 import pytest
 
 from ae_helpers.models import decoder_of, encoder_of, latent_dim_of
@@ -12,13 +15,24 @@ from ae_helpers.training import (
     QUICK_EPOCHS,
     QUICK_TRAIN_SIZE,
     AutoencoderRecipe,
+    BurdaRecipe,
     CVAERecipe,
+    FittedJudgeRecipe,
     JudgeRecipe,
     VAERecipe,
+    fit_judge,
     preset,
     trained,
     trained_autoencoder,
+    trained_burda,
 )
+
+SRC = Path(__file__).resolve().parents[2] / "src" / "ae_helpers"
+
+
+def _digits(n: int = 40) -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(0)
+    return rng.random((n, 8, 8)).astype("float32"), np.arange(n) % 4
 
 
 @pytest.fixture
@@ -45,6 +59,8 @@ def test_trains_once_then_loads_from_the_cache(small_world):
     VAERecipe(epochs=50),
     CVAERecipe(epochs=50, train_size=40_000),
     JudgeRecipe(epochs=50),
+    BurdaRecipe(objective="iwae", epochs=50),
+    FittedJudgeRecipe(images=_digits()[0], labels=_digits()[1], epochs=50),
 ])
 def test_quick_mode_caps_every_kind_alike(recipe):
     quick = recipe.quick()
@@ -149,3 +165,54 @@ def test_fit_code_is_the_code_that_trains_each_recipe():
     assert vae_code.startswith("def fit(self") and "dense_vae(" in vae_code and "train(vae" in vae_code
     assert "dense_cvae(" in CVAERecipe(latent_dim=2, epochs=3).fit_code()
     assert "dense_autoencoder(" in AutoencoderRecipe(latent_dim=2, epochs=3).fit_code()
+
+
+def test_every_trained_model_goes_through_the_recipes():
+    # One way to get a trained model: only the cache defines load_or_train, only the recipes call it.
+    callers = sorted(str(p.relative_to(SRC)) for p in SRC.rglob("*.py")
+                     if re.search(r"\bload_or_train\(", p.read_text()))
+    assert callers == ["training/_cache.py", "training/_recipes.py"]
+
+
+def test_burda_models_are_cached_under_their_old_names_and_settings():
+    vae, iwae = BurdaRecipe(epochs=3, learning_rate=3e-3), BurdaRecipe(objective="iwae", epochs=3)
+    assert (vae.cache_name(), iwae.cache_name()) == ("burda_vae", "burda_iwae")
+    assert vae.settings() == {
+        "model": "burda 784-200-200-50 tanh", "objective": "vae", "k": 1, "epochs": 3,
+        "batch_size": 100, "learning_rate": 3e-3,
+        "schedule": "linear warm-up over 1 epoch, cosine to 5%; output bias = mean-image log-odds",
+        "binarisation": "dynamic", "seed": 0, "train_size": None,
+    }
+    assert iwae.settings()["k"] == 5
+    with pytest.raises(ValueError, match="objective must be one of .*got 'elbo'"):
+        BurdaRecipe(objective="elbo", epochs=1)
+
+
+def test_trained_burda_is_trained_of_its_recipe(small_world, monkeypatch):
+    seen = []
+    monkeypatch.setattr("ae_helpers.training._recipes.trained",
+                        lambda recipe, **kw: seen.append((recipe, kw)) or "model")
+    assert trained_burda("iwae", k=3, epochs=2, train_size=60) == "model"
+    (recipe, kw), = seen
+    assert recipe == BurdaRecipe(objective="iwae", k=3, epochs=2, train_size=60)
+    assert kw == {"quick": None, "log_every": 0}
+
+
+def test_quick_mode_caps_a_burda_model(small_world):
+    model = trained(BurdaRecipe(objective="iwae", k=2, epochs=QUICK_EPOCHS + 1, train_size=100,
+                                batch_size=50), quick=True)
+    assert len(model.history["loss"]) == QUICK_EPOCHS and model.model.k == 2
+
+
+def test_a_fitted_judge_is_a_recipe_with_its_data_checked_at_the_door(isolated_cache):
+    x, y = _digits(60)
+    with pytest.raises(ValueError, match="images must lie in \\[0, 1\\]"):
+        FittedJudgeRecipe(images=x * 255, labels=y)
+    with pytest.raises(ValueError, match="got 59 labels for 60 images"):
+        FittedJudgeRecipe(images=x, labels=y[:-1])
+    recipe = FittedJudgeRecipe(images=x, labels=y, epochs=1, batch_size=20)
+    assert recipe.quick().train_size == QUICK_TRAIN_SIZE and len(recipe.quick().data()["x_train"]) == 60
+    assert len(dataclasses.replace(recipe, train_size=20).data()["x_train"]) == 20
+    judge = fit_judge(x, y, epochs=1, batch_size=20, quick=False)
+    again = trained(recipe, quick=False)
+    assert judge.n_classes == 4 and not judge.from_cache and again.from_cache

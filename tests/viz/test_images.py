@@ -12,6 +12,7 @@ import pytest  # noqa: E402
 
 from ae_helpers.viz import (
     class_histograms,
+    conditional_grid,
     error_vs_latent,
     image_grid,
     image_rows,
@@ -145,3 +146,37 @@ def test_class_histograms_normalises_counts_and_annotates():
 def test_class_histograms_rejects_bad_input(hist, match):
     with pytest.raises(ValueError, match=match):
         class_histograms(hist)
+
+
+def test_image_rows_labels_each_row_and_allows_uneven_rows():
+    fig = image_rows({"originals": np.zeros((4, 784), "float32"),
+                      "reconstructed": np.ones((3, 28, 28), "float32")},
+                     captions={"originals": list("abcd")}, title="t")
+    axes = np.array(fig.axes).reshape(2, 4)
+    assert axes[0, 0].get_ylabel() == "originals" and axes[1, 0].get_ylabel() == "reconstructed"
+    assert axes[0, 2].get_title() == "c"
+    assert len(axes[0, 0].images) == 1 and len(axes[1, 3].images) == 0  # the short row ends early
+    with pytest.raises(ValueError, match="rows is empty"):
+        image_rows({})
+    with pytest.raises(ValueError, match="captions"):
+        image_rows({"a": np.zeros((2, 784), "float32")}, captions={"a": ["x"]})
+    with pytest.raises(ValueError, match=r"\[0, 1\]"):
+        image_rows({"a": np.full((2, 784), 2.0, "float32")})
+
+
+def test_conditional_grid_rows_say_how_many_samples_obey():
+    labels = np.repeat(np.arange(10), 4)
+    judged = labels.copy()
+    judged[:2] = 5  # two of the four zeros are read as fives
+    fig = conditional_grid(images(40), labels, judged=judged)
+    row_labels = [ax.get_ylabel() for ax in fig.axes if ax.get_ylabel()]
+    assert len(row_labels) == 10 and len(fig.axes) == 40
+    assert row_labels[0] == "digit 0\n2/4 read as 0"
+    assert row_labels[9] == "digit 9\n4/4 read as 9"
+    assert conditional_grid(images(4), [3, 3, 8, 8]).axes[2].get_ylabel() == "digit 8"
+    with pytest.raises(ValueError, match="consecutive"):
+        conditional_grid(images(4), [3, 8, 3, 8])
+    with pytest.raises(ValueError, match="same number"):
+        conditional_grid(images(3), [3, 3, 8])
+    with pytest.raises(ValueError, match="labels"):
+        conditional_grid(images(3), [3, 3])

@@ -14,6 +14,8 @@ The checks are grouped by job, one private module each; import them from here:
 ``_images``     image shapes ((n, h, w), (n, h, w, c) or flat rows) and pixel values in [0, 1]
 ``_models``     what a Keras model reads and writes; encoders
 ``_memory``     how much memory a request may take on this machine
+``_door``       :func:`checked_already`: a helper that checked its arguments at its entry hands
+                them on without a second check (scikit-learn's nested validation skipped)
 ==============  =====================================================================================
 """
 
@@ -31,6 +33,7 @@ from ._scalars import (
     check_seed,
 )
 from ._convert import to_numpy
+from ._door import at_the_door, checked_already
 from ._arrays import (
     check_batch,
     check_codes,
@@ -61,6 +64,7 @@ __all__ = [
     "OBSERVATIONS",
     "as_image_shape",
     "as_images",
+    "at_the_door",
     "check_batch",
     "check_choice",
     "check_codes",
@@ -79,6 +83,7 @@ __all__ = [
     "check_point",
     "check_seed",
     "check_targets",
+    "checked_already",
     "memory_limit",
     "model_input_shape",
     "model_output_shape",

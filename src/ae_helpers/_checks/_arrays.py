@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 
 from ._convert import to_numpy
+from ._door import at_the_door
 from ._images import as_images, check_image_values
 
 
@@ -101,6 +102,8 @@ def check_targets(targets: Any, n: int | None = None, name: str = "y") -> np.nda
     ValueError: y contains NaN or infinite values
     """
     arr = np.asarray(to_numpy(targets))
+    if not at_the_door():
+        return arr
     if arr.dtype != bool and np.issubdtype(arr.dtype, np.integer) and arr.ndim <= 1:
         if arr.ndim < 1 or len(arr) == 0:
             raise ValueError(f"{name} is empty: shape {arr.shape}")

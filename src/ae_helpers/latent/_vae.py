@@ -1,4 +1,5 @@
-"""Using a trained VAE: the encoder's distribution q(z|x), reconstructions, samples from the prior.
+"""Using a trained VAE: the encoder's distribution q(z|x), reconstructions, samples from the prior, and
+how much of the prior N(0, I) lies within a radius.
 
 Introduced in chapter 4 (``book/04_vae.ipynb``).
 """
@@ -76,3 +77,20 @@ def generate(vae: VAE, n: int, *, seed: int = 0, batch_size: int = 1000) -> np.n
     codes = sample_normal(n, vae.latent_dim, seed=seed)
     (images,) = run_model(vae.decoder, codes, batch_size=batch_size)
     return model_output(vae.decoder, images, name="generated images")
+
+
+def prior_mass_within(radius: float) -> float:
+    """Probability that a 2-D standard normal point lies within ``radius`` of the origin.
+
+    It is ``1 - exp(-radius**2 / 2)`` (the squared radius is chi-squared with 2 degrees of freedom).
+
+    Introduced in chapter 4 (``book/04_vae.ipynb``).
+
+    Examples
+    --------
+    >>> round(prior_mass_within(2.0), 3)
+    0.865
+    """
+    if not np.isfinite(radius) or radius < 0:
+        raise ValueError(f"radius must be a non-negative number, got {radius}")
+    return float(1.0 - np.exp(-float(radius) ** 2 / 2))

@@ -19,7 +19,7 @@ import keras
 import numpy as np
 from keras import ops
 
-from .._checks import check_batch, check_int, check_observation
+from .._checks import check_batch, check_int, check_observation, check_seed, checked_already
 from ..models import log_weights_from
 
 #: Burda et al. (2015), Table 1: test log-likelihood (nats) of the one-stochastic-layer models on
@@ -53,17 +53,31 @@ def _decoder_fn(decoder: Any) -> Callable[[Any], Any]:
     return decoder
 
 
-def _sweep(
-    model: Any, x: Any, k: int, seed: int, observation: str, sigma: float, max_rows: int,
-    visit: Callable[[int, int, int, np.ndarray], None],
-) -> None:
-    """Draw ``k`` codes per image in chunks of at most ``max_rows`` decoder rows; hand each chunk's
-    log weights ``(b, kc)`` to ``visit(start, end, first_sample, log_w)``."""
+def _checked(model: Any, x: Any, k: Any, seed: Any, observation: Any, sigma: Any,
+             max_rows: Any) -> tuple[Any, Any, np.ndarray, int, float, int]:
+    """The arguments of :func:`log_weights` and :func:`log_likelihood`, checked once at their door."""
     encoder, decoder = _halves(model)
     images = check_batch(x, "x")
     k = check_int(k, "k")
+    check_seed(seed)
+    sigma = check_observation(observation, sigma)
     max_rows = check_int(max_rows, "max_rows")
-    check_observation(observation, sigma)
+    if observation == "bernoulli":
+        lo, hi = float(images.min()), float(images.max())
+        if lo < 0.0 or hi > 1.0:
+            hint = " (0-255 pixels? divide by 255)" if hi > 1.0 else ""
+            raise ValueError(f"x must hold pixels in [0, 1] for the Bernoulli observation model; got "
+                             f"values from {lo:g} to {hi:g}{hint}")
+    return encoder, decoder, images, k, sigma, max_rows
+
+
+def _sweep(
+    encoder: Any, decoder: Any, images: np.ndarray, k: int, seed: int, observation: str,
+    sigma: float, max_rows: int, visit: Callable[[int, int, int, np.ndarray], None],
+) -> None:
+    """Draw ``k`` codes per image in chunks of at most ``max_rows`` decoder rows; hand each chunk's
+    log weights ``(b, kc)`` to ``visit(start, end, first_sample, log_w)``. Trusts its arguments
+    (checked by :func:`_checked`)."""
     rng = np.random.default_rng(seed)
     decode = _decoder_fn(decoder)
     binary = bool(np.all((images == 0) | (images == 1)))
@@ -74,8 +88,9 @@ def _sweep(
         mean, log_var = _encode(encoder, xb)
         for s in range(0, k, kc):
             eps = rng.standard_normal((min(kc, k - s), len(xb), ops.shape(mean)[-1])).astype(np.float32)
-            w = log_weights_from(xb, mean, log_var, eps, decode, observation=observation,
-                                 sigma=sigma, binary=binary)
+            with checked_already():  # the observation model was checked once, not once per chunk
+                w = log_weights_from(xb, mean, log_var, eps, decode, observation=observation,
+                                     sigma=sigma, binary=binary)
             visit(start, start + len(xb), s, np.asarray(ops.convert_to_numpy(w), np.float64).T)
 
 
@@ -97,7 +112,8 @@ def log_weights(
         Has ``.encoder`` (images → ``[mean, log_var]``) and ``.decoder`` (codes → pixel probabilities,
         or Gaussian means): a :class:`~ae_helpers.models.VAE` or an :class:`ae_helpers.models.IWAE`.
     x : array-like
-        Images ``(n, ...)``; for Bernoulli pixels, binary images (:func:`ae_helpers.data.binarise`).
+        Images ``(n, ...)``; for Bernoulli pixels, values in [0, 1], ideally binary images
+        (:func:`ae_helpers.data.binarise`); for Gaussian observations, any real values.
     k : int
         Codes drawn per image.
     seed : int
@@ -119,13 +135,14 @@ def log_weights(
     >>> log_weights(model, np.zeros((3, 784), "float32"), k=5).shape
     (3, 5)
     """
-    images = check_batch(x, "x")
-    out = np.empty((len(images), check_int(k, "k")), dtype=np.float64)
+    encoder, decoder, images, k, sigma, max_rows = _checked(model, x, k, seed, observation, sigma,
+                                                            max_rows)
+    out = np.empty((len(images), k), dtype=np.float64)
 
     def keep(start: int, end: int, s: int, w: np.ndarray) -> None:
         out[start:end, s : s + w.shape[1]] = w
 
-    _sweep(model, images, k, seed, observation, sigma, max_rows, keep)
+    _sweep(encoder, decoder, images, k, seed, observation, sigma, max_rows, keep)
     return out
 
 
@@ -163,7 +180,8 @@ def log_likelihood(
     TypeError
         If ``model`` lacks an encoder or decoder, or ``k`` is not an int.
     ValueError
-        If ``k`` < 1, ``x`` is empty or ``observation`` is unknown.
+        If ``k`` < 1, ``x`` is empty, ``observation`` is unknown, or, for Bernoulli pixels, ``x``
+        holds values outside [0, 1] (0-255 pixels must be divided by 255).
 
     Examples
     --------
@@ -177,14 +195,14 @@ def log_likelihood(
     >>> ll.round(2).tolist(), round(784 * float(np.log(0.5)), 2)
     ([-543.43, -543.43], -543.43)
     """
-    images = check_batch(x, "x")
-    k = check_int(k, "k")
+    encoder, decoder, images, k, sigma, max_rows = _checked(model, x, k, seed, observation, sigma,
+                                                            max_rows)
     running = np.full(len(images), -np.inf)
 
     def accumulate(start: int, end: int, s: int, w: np.ndarray) -> None:
         running[start:end] = np.logaddexp(running[start:end], _logsumexp(w, axis=1))
 
-    _sweep(model, images, k, seed, observation, sigma, max_rows, accumulate)
+    _sweep(encoder, decoder, images, k, seed, observation, sigma, max_rows, accumulate)
     return running - math.log(k)
 
 

@@ -7,9 +7,9 @@ trained one in :mod:`ae_helpers.latent` and :mod:`ae_helpers.measure`.
 * ``_vae`` — the :class:`Sampling` layer, the :class:`VAE` with its loss in ``compute_loss``, dense
   and convolutional builders (chapter 4).
 * ``_conditional`` — the :class:`ConditionalVAE` and its builders (chapter 5).
-* ``_losses`` — KL divergence (closed form and Monte Carlo), reconstruction terms (chapter 4).
-* ``_iwae`` — Burda et al.'s 784-200-200-50 networks, the importance weights and the
-  :class:`IWAE` (chapter 6).
+* ``_losses`` — KL divergence (closed form and Monte Carlo), reconstruction terms (chapter 4), the
+  importance log weights of the k-sample bound (chapter 6).
+* ``_iwae`` — the :class:`IWAE` and the 784-200-200-50 networks it is compared on (chapter 6).
 * ``_baselines`` — the pixel-independent model and PCA (chapters 0 and 1).
 * ``_run`` — calling any model batch by batch with NumPy arrays out.
 """
@@ -32,21 +32,15 @@ from ._conditional import (
     conditional_encoder,
     dense_cvae,
 )
-from ._iwae import (
-    IWAE,
-    LOG_2PI,
-    burda_decoder,
-    burda_encoder,
-    burda_model,
-    log_weights_from,
-    mean_image_logits,
-)
+from ._iwae import IWAE, burda_decoder, burda_encoder, burda_model, mean_image_logits
 from ._losses import (
+    LOG_2PI,
     RECONSTRUCTIONS,
     Estimate,
     bce_reconstruction,
     kl_divergence,
     kl_divergence_mc,
+    log_weights_from,
     negative_elbo_per_example,
     reconstruction_loss,
     squared_error,

@@ -1,30 +1,29 @@
-"""Burda et al.'s one-stochastic-layer networks and the IWAE: a VAE trained on the k-sample bound.
+"""The IWAE, a VAE trained on the k-sample bound, and the one-layer networks it is compared on.
 
 Introduced in chapter 6 (``book/06_likelihood.ipynb``).
 
 The ELBO is only a lower bound on ``log p(x)``. With ``k`` codes ``z_i ~ q(z|x)`` and the *importance
 weights* ``w_i = p(x, z_i) / q(z_i|x)``, ``log (1/k) sum_i w_i`` is a tighter bound (Burda, Grosse and
-Salakhutdinov 2015) that equals the ELBO for ``k = 1``. :func:`log_weights_from` computes the log
-weights in Keras ops (so the bound can be trained on, on any backend); :class:`IWAE` trains on it;
-:func:`ae_helpers.measure.log_likelihood` evaluates it with a large ``k``. Burda et al.'s network is
-784-200-200-50 with tanh units (:func:`burda_encoder`, :func:`burda_decoder`).
+Salakhutdinov 2015) that equals the ELBO for ``k = 1``. :class:`IWAE` trains on it (the log weights
+are :func:`~ae_helpers.models.log_weights_from`, with the other loss terms in ``_losses``). Burda et
+al.'s network is 784-200-200-50 with tanh units (:func:`burda_encoder`, :func:`burda_decoder`);
+:func:`burda_model` builds and compiles it with either objective.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import keras
 import numpy as np
 from keras import ops
 
-from .._checks import as_images, check_int, check_observation
-from ._losses import kl_divergence, reconstruction_loss
+from .._checks import as_images, check_choice, check_int, checked_already
+from ._losses import kl_divergence, log_weights_from, reconstruction_loss
 from ._vae import VAE
 
-LOG_2PI = math.log(2.0 * math.pi)
 _EPSILON = 1e-7  # clipping of Bernoulli probabilities, as in Keras's binary cross-entropy
 
 
@@ -91,7 +90,7 @@ def burda_decoder(
     >>> burda_decoder().output_shape
     (None, 784)
     >>> decoder = burda_decoder(2, hidden=(4,), output_dim=3, output_bias=np.zeros(3))
-    >>> np.round(np.asarray(decoder(np.zeros((1, 2), "float32"))), 2).tolist()
+    >>> np.round(ops.convert_to_numpy(decoder(np.zeros((1, 2), "float32"))), 2).tolist()
     [[0.5, 0.5, 0.5]]
     """
     latent_dim = check_int(latent_dim, "latent_dim")
@@ -121,75 +120,6 @@ def mean_image_logits(x: Any) -> np.ndarray:
     """
     p = np.clip(as_images(x, layout="flat").mean(axis=0), 1e-3, 1 - 1e-3).astype(np.float64)
     return np.log(p / (1 - p)).astype(np.float32)
-
-
-def log_weights_from(
-    x: Any, mean: Any, log_var: Any, eps: Any, decoder: Callable[[Any], Any], *,
-    observation: str = "bernoulli", sigma: float = 1.0, binary: bool = False,
-) -> Any:
-    """``log w = log p(x|z) + log p(z) - log q(z|x)`` for ``z = mean + exp(log_var / 2) * eps``.
-
-    The building block of :func:`ae_helpers.measure.log_likelihood` and of :class:`IWAE`'s loss, in Keras ops (so it
-    can be differentiated on any backend).
-
-    Introduced in chapter 6 (``book/06_likelihood.ipynb``).
-
-    Parameters
-    ----------
-    x : tensor
-        Images ``(b, pixels)``.
-    mean, log_var : tensor
-        ``q(z|x)`` for each image, ``(b, d)``.
-    eps : tensor
-        Standard normal draws ``(k, b, d)``: ``k`` codes per image.
-    decoder : callable
-        Maps codes ``(k * b, d)`` to Bernoulli probabilities (or Gaussian means) ``(k * b, ...)``.
-    observation : {"bernoulli", "gaussian"}
-        ``p(x|z)``: independent Bernoulli pixels (probabilities clipped to ``[1e-7, 1 - 1e-7]``), or
-        independent Gaussians with standard deviation ``sigma``.
-    sigma : float
-        Standard deviation of the Gaussian observation model.
-    binary : bool
-        Promise that every pixel of ``x`` is 0 or 1: the Bernoulli term then takes one logarithm per
-        pixel instead of two (the same value, about a third faster).
-
-    Returns
-    -------
-    tensor
-        ``(k, b)`` log weights, in nats.
-
-    Examples
-    --------
-    >>> decoder = lambda z: ops.zeros((ops.shape(z)[0], 3)) + 0.5
-    >>> w = log_weights_from(np.ones((2, 3), "float32"), np.zeros((2, 1), "float32"),
-    ...                      np.zeros((2, 1), "float32"), np.zeros((4, 2, 1), "float32"), decoder)
-    >>> np.asarray(w, float).round(4).tolist()[0]  # 3 log(1/2): p(z) = q(z|x) here
-    [-2.0794, -2.0794]
-    """
-    sigma = check_observation(observation, sigma)
-    x = ops.convert_to_tensor(x, dtype="float32")
-    mean = ops.convert_to_tensor(mean, dtype="float32")
-    log_var = ops.convert_to_tensor(log_var, dtype="float32")
-    eps = ops.convert_to_tensor(eps, dtype="float32")
-    k, b, d = ops.shape(eps)[0], ops.shape(eps)[1], ops.shape(eps)[2]
-    z = mean[None] + ops.exp(0.5 * log_var)[None] * eps                  # (k, b, d)
-    decoded = decoder(ops.reshape(z, (k * b, d)))
-    decoded = ops.reshape(decoded, (k, b, -1))                            # (k, b, pixels)
-    x = ops.reshape(x, (1, b, -1))
-    if observation == "bernoulli" and binary:
-        # For 0/1 pixels x log p + (1 - x) log(1 - p) = log(p if x else 1 - p): one log, not two.
-        p = ops.clip(decoded, _EPSILON, 1.0 - _EPSILON)
-        log_px = ops.sum(ops.log(ops.where(x > 0.5, p, 1.0 - p)), axis=-1)
-    elif observation == "bernoulli":
-        p = ops.clip(decoded, _EPSILON, 1.0 - _EPSILON)
-        log_px = ops.sum(x * ops.log(p) + (1.0 - x) * ops.log(1.0 - p), axis=-1)
-    else:
-        pixels = ops.cast(ops.shape(decoded)[-1], "float32")
-        log_px = (-0.5 * ops.sum(ops.square(x - decoded), axis=-1) / sigma**2
-                  - pixels * (0.5 * LOG_2PI + math.log(sigma)))
-    log_pz = -0.5 * ops.sum(ops.square(z) + LOG_2PI, axis=-1)
-    log_qz = -0.5 * ops.sum(ops.square(eps) + LOG_2PI + log_var[None], axis=-1)
-    return log_px + log_pz - log_qz
 
 
 @keras.saving.register_keras_serializable(package="ae_helpers")
@@ -236,8 +166,9 @@ class IWAE(VAE):
         x_hat, mean, log_var = y_pred
         images = self._images(x, y)
         eps = keras.random.normal((self.k,) + tuple(ops.shape(mean)), seed=self.sampling.seed_generator)
-        w = log_weights_from(ops.reshape(images, (ops.shape(images)[0], -1)), mean, log_var, eps,
-                             lambda z: self.decoder(z, training=training))
+        with checked_already():  # Bernoulli pixels, k checked when the model was made
+            w = log_weights_from(ops.reshape(images, (ops.shape(images)[0], -1)), mean, log_var, eps,
+                                 lambda z: self.decoder(z, training=training))
         bound = ops.logsumexp(w, axis=0) - math.log(self.k)
         # The VAE's two terms, for one draw of z, are still logged (reconstruction, kl).
         self.reconstruction_tracker.update_state(reconstruction_loss(images, x_hat, "bce"))
@@ -248,9 +179,6 @@ class IWAE(VAE):
         return {**super().get_config(), "k": self.k}
 
 
-# --------------------------------------------------------------------------------------------
-# training Burda's one-layer model with either objective
-# --------------------------------------------------------------------------------------------
 def burda_model(objective: str = "vae", *, k: int = 5, latent_dim: int = 50,
                 hidden: Sequence[int] = (200, 200), output_bias: np.ndarray | None = None,
                 learning_rate: Any = 1e-3, seed: int = 0) -> keras.Model:
@@ -276,8 +204,7 @@ def burda_model(objective: str = "vae", *, k: int = 5, latent_dim: int = 50,
     >>> type(burda_model("vae")).__name__, type(burda_model("iwae", k=5)).__name__
     ('VAE', 'IWAE')
     """
-    if objective not in ("vae", "iwae"):
-        raise ValueError(f"objective must be 'vae' or 'iwae', got {objective!r}")
+    check_choice(objective, "objective", ("vae", "iwae"))
     keras.utils.set_random_seed(int(seed))
     encoder = burda_encoder(latent_dim, hidden=hidden)
     decoder = burda_decoder(latent_dim, hidden=tuple(reversed(tuple(hidden))), output_bias=output_bias)

@@ -1,15 +1,12 @@
-"""Feeding arrays to Keras without extra copies, and training with a short, readable log.
+"""Training a compiled model on in-memory arrays with a short, readable log, and its step-size schedule.
 
-Introduced in chapter 1 (``book/01_compression.ipynb``).
-
-``fit(numpy_x, numpy_x)`` on the 60,000 × 784 training set peaks near 1.6 GB of memory; a small
-:class:`ArrayBatches` data set that slices one batch at a time peaks near 1.0 GB and is faster. It is
-plain Keras, so it works on every backend.
+Introduced in chapter 1 (``book/01_compression.ipynb``). :func:`train` checks the images once, hands
+them to Keras one batch at a time (:mod:`._batches`) and prints a line every few epochs
+(:class:`ShortLog`); :func:`warmup_cosine` is the schedule of chapter 4's VAE.
 """
 
 from __future__ import annotations
 
-import math
 import time
 from typing import Any
 
@@ -20,109 +17,10 @@ from .._checks import (
     check_fits_model,
     check_image_values,
     check_int,
-    check_labels,
     check_number,
-    check_seed,
     check_targets,
 )
-
-
-def steps_per_epoch(n: int, batch_size: int) -> int:
-    """Gradient steps in one pass over ``n`` examples when a last, partial batch is dropped.
-
-    Training drops it (a reshuffled epoch uses the skipped examples next time): a batch of another
-    size makes TensorFlow trace the training step a second time, about a second per model.
-
-    Examples
-    --------
-    >>> steps_per_epoch(60_000, 256), steps_per_epoch(100, 256)
-    (234, 1)
-    """
-    return max(1, n // batch_size)
-
-
-class ArrayBatches(keras.utils.PyDataset):
-    """Batches of in-memory arrays, shuffled each epoch, one batch copied at a time.
-
-    Parameters
-    ----------
-    x : np.ndarray
-        Inputs, first axis = examples.
-    y : np.ndarray, optional
-        Targets. ``None`` means "the inputs are the targets" (an autoencoder), unless
-        ``targets=False``.
-    batch_size : int
-        Examples per batch.
-    shuffle : bool
-        Reshuffle the order at the start of every epoch.
-    seed : int
-        Seed of the shuffling.
-    targets : bool
-        With ``y=None``: yield ``(x, x)`` if True, else ``x`` alone (a model with its own loss,
-        such as the VAE).
-    drop_last : bool
-        Leave out the last batch when it would be smaller than ``batch_size`` (and ``x`` holds at
-        least one full batch); see :func:`steps_per_epoch`.
-    workers : int
-        Threads that slice the next batches while the model trains on the current one. The default,
-        2, hands the batches to Keras's own queue; with 1, Keras puts them into an auto-tuned
-        ``tf.data`` pipeline on TensorFlow, and replacing that pipeline at the end of every epoch
-        stalled training for up to a few seconds each time (measured on two CPU cores; on
-        TensorFlow the batches and the trained weights are the same either way).
-
-    Examples
-    --------
-    >>> x = np.zeros((10, 4), dtype="float32")
-    >>> batches = ArrayBatches(x, batch_size=4)
-    >>> len(batches), batches[0][0].shape
-    (3, (4, 4))
-    """
-
-    def __init__(
-        self,
-        x: np.ndarray,
-        y: np.ndarray | None = None,
-        *,
-        batch_size: int = 128,
-        shuffle: bool = True,
-        seed: int = 0,
-        targets: bool = True,
-        drop_last: bool = False,
-        workers: int = 2,
-    ) -> None:
-        workers = check_int(workers, "workers")
-        super().__init__(workers=workers)
-        if not isinstance(x, np.ndarray) or x.ndim < 2 or len(x) == 0:
-            raise ValueError(
-                f"x must be a non-empty NumPy array of examples, got {type(x).__name__} "
-                f"with shape {getattr(x, 'shape', None)}"
-            )
-        if y is not None and len(y) != len(x):
-            raise ValueError(f"x has {len(x)} examples but y has {len(y)}")
-        batch_size = check_int(batch_size, "batch_size")
-        seed = check_seed(seed)
-        self.x, self.y, self.batch_size = x, y, batch_size
-        self.shuffle, self.targets, self.drop_last = shuffle, targets, drop_last
-        self._rng = np.random.default_rng(seed)
-        self._order = self._rng.permutation(len(x)) if shuffle else np.arange(len(x))
-
-    def __len__(self) -> int:
-        if self.drop_last:
-            return steps_per_epoch(len(self.x), self.batch_size)
-        return math.ceil(len(self.x) / self.batch_size)
-
-    def __getitem__(self, index: int) -> Any:
-        idx = self._order[index * self.batch_size : (index + 1) * self.batch_size]
-        if self.shuffle:
-            idx = np.sort(idx)  # gathers from memory in order: a little faster, same batch
-        xb = self.x[idx]
-        if self.y is not None:
-            return xb, self.y[idx]
-        return (xb, xb) if self.targets else xb
-
-    def on_epoch_end(self) -> None:
-        if self.shuffle:
-            self._order = self._rng.permutation(len(self.x))
+from ._batches import ArrayBatches, is_batch_source
 
 
 class ShortLog(keras.callbacks.Callback):
@@ -246,30 +144,16 @@ def train(
 
 def _checked_arrays(x: Any, y: Any, model: keras.Model, name: str,
                     y_name: str) -> tuple[np.ndarray, np.ndarray | None]:
-    """Images (and targets) checked like every helper's, shaped as the model's input."""
+    """Images (and targets) checked like every helper's, shaped as the model's input (and output).
+
+    The one place where :func:`train` checks examples: arrays, and a batch source's first batch.
+    """
     x = check_fits_model(check_image_values(x, name), model, name)
     if y is not None:
         y = check_targets(y, len(x), y_name)
         if y.ndim >= 2:  # images to reconstruct: as many values as the model outputs
             y = check_fits_model(y, model, y_name, side="output")
     return x, y
-
-
-def is_batch_source(data: Any) -> bool:
-    """Whether ``data`` is a source of batches that :func:`train` hands to ``fit`` as it is.
-
-    A :class:`keras.utils.PyDataset` (such as :class:`ArrayBatches`) on any backend, or a
-    ``tf.data.Dataset`` on TensorFlow (recognised by its ``element_spec``, without importing
-    TensorFlow).
-
-    Examples
-    --------
-    >>> is_batch_source(ArrayBatches(np.zeros((4, 2), "float32"))), is_batch_source(np.zeros((4, 2)))
-    (True, False)
-    """
-    if isinstance(data, keras.utils.PyDataset):
-        return True
-    return hasattr(data, "element_spec") and hasattr(data, "take") and not isinstance(data, np.ndarray)
 
 
 def _check_batch_source(source: keras.utils.PyDataset, model: keras.Model, name: str = "x") -> None:
@@ -304,12 +188,7 @@ def _check_batch_source(source: keras.utils.PyDataset, model: keras.Model, name:
         inputs = batch[0]
         targets = batch[1] if len(batch) > 1 else None
     images = inputs[0] if isinstance(inputs, (tuple, list)) else inputs
-    images = check_image_values(images, label)
-    check_fits_model(images, model, label)
-    if targets is not None:
-        targets = check_targets(targets, len(images), f"{name} targets (first batch)")
-        if targets.ndim >= 2:
-            check_fits_model(targets, model, f"{name} targets (first batch)", side="output")
+    _checked_arrays(images, targets, model, label, f"{name} targets (first batch)")
 
 
 def _build_optimizer(model: keras.Model) -> None:
@@ -322,31 +201,6 @@ def _build_optimizer(model: keras.Model) -> None:
     optimizer = getattr(model, "optimizer", None)
     if optimizer is not None and not optimizer.built and model.built and model.trainable_variables:
         optimizer.build(model.trainable_variables)
-
-
-class LabelledBatches(ArrayBatches):
-    """Batches ``((images, labels),)`` for a model that reads both as its input (no targets).
-
-    :class:`ArrayBatches` with the labels passed as part of ``x``: Keras
-    reads a one-element tuple as "inputs only", so the model's ``call`` gets the pair and
-    ``compute_loss`` gets no ``y``.
-
-    Introduced in chapter 5 (``book/05_beyond.ipynb``).
-
-    Examples
-    --------
-    >>> batches = LabelledBatches(np.zeros((10, 784), "float32"), np.arange(10), batch_size=4)
-    >>> (images, labels), = batches[0]
-    >>> images.shape, labels.shape
-    ((4, 784), (4,))
-    """
-
-    def __init__(self, x: np.ndarray, labels: np.ndarray, **kwargs: Any) -> None:
-        super().__init__(x, check_labels(labels, len(x)), **kwargs)
-
-    def __getitem__(self, index: int) -> Any:
-        images, labels = super().__getitem__(index)
-        return ((images, labels),)
 
 
 def warmup_cosine(

@@ -10,6 +10,9 @@ trained once.
 * :class:`VAERecipe` — the dense VAE of chapters 4-5, optionally filmed while it trains.
 * :class:`CVAERecipe` — the conditional VAE of chapter 5.
 * :class:`JudgeRecipe` — the digit classifier that scores generated images in every chapter.
+* :class:`FittedJudgeRecipe` — the same kind of classifier fitted to your own labelled images (appendix).
+* :class:`BurdaRecipe` — Burda et al.'s one-layer model on dynamically binarised MNIST, trained with
+  the VAE or the IWAE objective (chapter 6).
 
 **Quick mode is applied here and nowhere else**: in quick mode (:func:`ae_helpers.quick_mode`) every
 recipe is capped by ``Recipe.quick()`` at ``QUICK_TRAIN_SIZE`` training images and
@@ -26,6 +29,7 @@ from __future__ import annotations
 import dataclasses
 import inspect
 import textwrap
+import time
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
@@ -41,14 +45,23 @@ from .._checks import (
     check_number,
     check_optional_int,
     check_seed,
+    checked_already,
 )
 from ..config import quick_mode
-from ..data import load_mnist
+from ..data import load_mnist, stratified_indices
 from ..latent import posterior
 from ..measure import Judge, accuracy_on, judge_network
-from ..models import RECONSTRUCTIONS, dense_autoencoder, dense_cvae, dense_vae
+from ..models import (
+    RECONSTRUCTIONS,
+    burda_model,
+    dense_autoencoder,
+    dense_cvae,
+    dense_vae,
+    mean_image_logits,
+)
+from ._batches import BinarisedBatches, LabelledBatches, steps_per_epoch
 from ._cache import Trained, fingerprint, load_or_train
-from ._fit import LabelledBatches, steps_per_epoch, train, warmup_cosine
+from ._fit import train, warmup_cosine
 from ._snapshots import LatentSnapshots
 
 QUICK_TRAIN_SIZE = 6000
@@ -123,6 +136,10 @@ class Recipe:
         16
         """
         return dataclasses.replace(self, **changes)
+
+    def cache_name(self) -> str:
+        """The name of this recipe's entries in the model cache (the kind of model)."""
+        return self.name
 
     def settings(self) -> dict[str, Any]:
         """The cache key's settings (the data's fingerprint is added when the data is loaded)."""
@@ -401,18 +418,155 @@ class JudgeRecipe(Recipe):
 
     def fit(self, data: dict[str, np.ndarray], *, log_every: int | None = 0) -> Any:
         keras.utils.set_random_seed(self.seed)
-        model = judge_network()
-        steps = self.epochs * steps_per_epoch(len(data["x_train"]), self.batch_size)
+        x_train, y_train = data["x_train"], data["y_train"]
+        model = judge_network(x_train.shape[1:], self._n_classes())
+        steps = self.epochs * steps_per_epoch(len(x_train), self.batch_size)
         model.compile(
             optimizer=keras.optimizers.Adam(
                 keras.optimizers.schedules.CosineDecay(self.learning_rate, steps)),
             loss="sparse_categorical_crossentropy",
             metrics=["accuracy"],
         )
-        train(model, data["x_train"], data["y_train"], epochs=self.epochs,
-              batch_size=self.batch_size, log_every=log_every)
+        train(model, x_train, y_train, epochs=self.epochs, batch_size=self.batch_size,
+              seed=self.seed, log_every=log_every)
         # Measured once and kept beside the model: loading it later costs no pass over the test set.
         return model, {"test_accuracy": np.array(accuracy_on(model, data["x_test"], data["y_test"]))}
+
+    def _n_classes(self) -> int:
+        return 10
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class FittedJudgeRecipe(JudgeRecipe):
+    """A judge fitted to your own labelled images: the classifier of :class:`JudgeRecipe`, any data.
+
+    :func:`ae_helpers.measure.judge_network` for the images' shape and number of classes, trained
+    with Adam and a cosine decay. The images and labels are checked when the recipe is made; the
+    cache key holds their fingerprint, not the arrays. In quick mode ``train_size`` takes a
+    stratified subset of the images (when there are more than ``QUICK_TRAIN_SIZE``) and ``epochs``
+    is capped, as for every recipe. See :func:`fit_judge`.
+
+    Introduced in the appendix (``book/07_your_own_data.ipynb``).
+
+    Attributes
+    ----------
+    images, labels, validation
+        The labelled images to fit and the held-out ones to measure on, as in :func:`fit_judge`.
+
+    Examples
+    --------
+    >>> x = np.zeros((20, 8, 8), "float32")
+    >>> recipe = FittedJudgeRecipe(images=x, labels=np.arange(20) % 4, epochs=2)
+    >>> recipe.settings()["image_shape"], recipe.settings()["n_classes"]
+    ([8, 8, 1], 4)
+    """
+
+    name: ClassVar[str] = "fitted_judge"
+
+    images: Any = dataclasses.field(default=None, repr=False, compare=False)
+    labels: Any = dataclasses.field(default=None, repr=False, compare=False)
+    validation: tuple[Any, Any] | None = dataclasses.field(default=None, repr=False, compare=False)
+    epochs: int = 30
+    batch_size: int = 64
+    learning_rate: float = 3e-3
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        x = as_images(self.images, name="images")
+        y = np.asarray(self.labels)
+        if y.ndim != 1 or not np.issubdtype(y.dtype, np.integer) or len(y) == 0 or y.min() < 0:
+            raise ValueError(f"labels must be a non-empty 1-D array of class numbers >= 0, got "
+                             f"dtype {y.dtype} and shape {y.shape}")
+        n_classes = int(y.max()) + 1
+        y = check_labels(y, len(x), n_classes=n_classes)
+        if self.validation is None:
+            vx, vy = x, y
+        else:
+            vx = as_images(self.validation[0], name="validation images", image_shape=x.shape[1:])
+            vy = check_labels(self.validation[1], len(vx), n_classes=n_classes,
+                              name="validation labels")
+        object.__setattr__(self, "images", x)
+        object.__setattr__(self, "labels", y)
+        object.__setattr__(self, "validation", (vx, vy))
+
+    def _n_classes(self) -> int:
+        return int(self.labels.max()) + 1
+
+    def settings(self) -> dict[str, Any]:
+        return {"image_shape": list(self.images.shape[1:]), "n_classes": self._n_classes(),
+                "epochs": int(self.epochs), "batch_size": int(self.batch_size),
+                "learning_rate": float(self.learning_rate), "seed": int(self.seed)}
+
+    def data(self) -> dict[str, np.ndarray]:
+        x, y = self.images, self.labels
+        if self.train_size is not None and self.train_size < len(x):
+            idx = stratified_indices(y, self.train_size, seed=self.seed)
+            x, y = x[idx], y[idx]
+        vx, vy = self.validation
+        return {"x_train": x, "y_train": y, "x_test": vx, "y_test": vy}
+
+    def fingerprint(self, data: dict[str, np.ndarray]) -> str:
+        return fingerprint(data["x_train"], data["y_train"], data["x_test"], data["y_test"])
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class BurdaRecipe(Recipe):
+    """Burda et al.'s one-layer model (784-200-200-50, tanh) on dynamically binarised MNIST.
+
+    The model is :func:`ae_helpers.models.burda_model` with the VAE or the IWAE objective, trained
+    on images redrawn as black and white at every epoch (:class:`BinarisedBatches`), with Adam whose
+    step size rises over the first epoch and then decays along a cosine to 5 %; the decoder's output
+    biases start at the log-odds of the mean training image.
+
+    Introduced in chapter 6 (``book/06_likelihood.ipynb``).
+
+    Attributes
+    ----------
+    objective : {"vae", "iwae"}
+        The training objective.
+    k : int
+        Codes per image of the IWAE's bound (not used by the VAE).
+
+    Examples
+    --------
+    >>> recipe = BurdaRecipe(objective="iwae", k=5, epochs=3)
+    >>> recipe.cache_name(), recipe.settings()["k"], recipe.batch_size
+    ('burda_iwae', 5, 100)
+    """
+
+    name: ClassVar[str] = "burda"
+
+    objective: str = "vae"
+    k: int = 5
+    batch_size: int = 100
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        check_choice(self.objective, "objective", ("vae", "iwae"))
+        check_int(self.k, "k")
+
+    def cache_name(self) -> str:
+        return f"burda_{self.objective}"
+
+    def settings(self) -> dict[str, Any]:
+        return {
+            "model": "burda 784-200-200-50 tanh", "objective": self.objective,
+            "k": int(self.k) if self.objective == "iwae" else 1, "epochs": int(self.epochs),
+            "batch_size": int(self.batch_size), "learning_rate": float(self.learning_rate),
+            "schedule": "linear warm-up over 1 epoch, cosine to 5%; output bias = mean-image log-odds",
+            "binarisation": "dynamic", "seed": int(self.seed), "train_size": self.train_size,
+        }
+
+    def fit(self, data: dict[str, np.ndarray], *, log_every: int | None = 0,
+            callbacks: list[keras.callbacks.Callback] | None = None) -> keras.Model:
+        x_train = data["x_train"]
+        per_epoch = steps_per_epoch(len(x_train), self.batch_size)
+        schedule = warmup_cosine(self.learning_rate, self.epochs * per_epoch, warmup=per_epoch)
+        model = burda_model(self.objective, k=self.k, output_bias=mean_image_logits(x_train),
+                            learning_rate=schedule, seed=self.seed)
+        train(model, x_train, epochs=self.epochs, batch_size=self.batch_size, targets=False,
+              seed=self.seed, log_every=log_every, batches=BinarisedBatches, callbacks=callbacks)
+        return model
 
 
 PRESETS: dict[str, tuple[Recipe, Recipe]] = {
@@ -496,11 +650,20 @@ def trained(recipe: Recipe | str, *, quick: bool | None = None, log_every: int |
         recipe = preset(recipe, quick=quick)
     if not isinstance(recipe, Recipe) or type(recipe) is Recipe:
         raise TypeError(f"recipe must be a Recipe subclass or a preset name, got {recipe!r}")
+    if log_every is not None:
+        check_int(log_every, "log_every", minimum=0)
     if quick:
         recipe = recipe.quick()
     data = recipe.data()
     settings = {**recipe.settings(), "data": recipe.fingerprint(data)}
-    return load_or_train(recipe.name, settings, lambda: recipe.fit(data, log_every=log_every))
+
+    def fit() -> Any:
+        # The recipe's fields were checked when it was made: the builders and train() it calls
+        # do not check them again.
+        with checked_already():
+            return recipe.fit(data, log_every=log_every)
+
+    return load_or_train(recipe.cache_name(), settings, fit)
 
 
 def trained_autoencoder(
@@ -607,14 +770,16 @@ def fit_judge(
     batch_size: int = 64,
     learning_rate: float = 3e-3,
     seed: int = 0,
+    quick: bool | None = None,
     log_every: int | None = 0,
 ) -> Judge:
     """Fit a judge to any labelled image set, so generated images of that kind can be scored.
 
     MNIST's judge (:func:`load_judge`) only knows 28×28 digits; this trains the same kind of
     classifier (:func:`ae_helpers.measure.judge_network` for the images' shape and the number of
-    classes) on your own images, with Adam and a cosine decay, through the model cache. The result
-    plugs into :func:`ae_helpers.measure.generation_report` and ``judge.score(...)`` like MNIST's.
+    classes) on your own images, with Adam and a cosine decay: ``trained(FittedJudgeRecipe(...))``,
+    so it goes through the model cache and quick mode's caps like every model. The result plugs into
+    :func:`ae_helpers.measure.generation_report` and ``judge.score(...)`` like MNIST's.
 
     Introduced in the appendix (``book/07_your_own_data.ipynb``).
 
@@ -625,10 +790,12 @@ def fit_judge(
     labels : array-like of int
         Class of each image, ``0 … n_classes - 1``.
     validation : tuple, optional
-        ``(images, labels)``: held-out images to measure ``test_accuracy`` on; without them it is measured on the
-        training images (an optimistic number).
+        ``(images, labels)``: held-out images to measure ``test_accuracy`` on; without them it is
+        measured on the training images (an optimistic number).
     epochs, batch_size, learning_rate, seed
         The schedule.
+    quick : bool, optional
+        Cap the recipe for quick mode; default :func:`ae_helpers.quick_mode`.
     log_every : int, optional
         Print a line every this many epochs (0: silent).
 
@@ -646,32 +813,93 @@ def fit_judge(
     >>> judge.test_accuracy > 0.9  # doctest: +SKIP
     True
     """
-    x = as_images(images, name="images")
-    y = np.asarray(labels)
-    if y.ndim != 1 or not np.issubdtype(y.dtype, np.integer) or len(y) == 0 or y.min() < 0:
-        raise ValueError(f"labels must be a non-empty 1-D array of class numbers >= 0, got "
-                         f"dtype {y.dtype} and shape {y.shape}")
-    n_classes = int(y.max()) + 1
-    y = check_labels(y, len(x), n_classes=n_classes)
-    if validation is None:
-        vx, vy = x, y
-    else:
-        vx = as_images(validation[0], name="validation images", image_shape=x.shape[1:])
-        vy = check_labels(validation[1], len(vx), n_classes=n_classes, name="validation labels")
-    settings = {"image_shape": list(x.shape[1:]), "n_classes": n_classes,
-                "epochs": check_int(epochs, "epochs"), "batch_size": check_int(batch_size, "batch_size"),
-                "learning_rate": check_number(learning_rate, "learning_rate", positive=True),
-                "seed": check_seed(seed), "data": fingerprint(x, y, vx, vy)}
-
-    def fit() -> tuple[keras.Model, dict[str, np.ndarray]]:
-        keras.utils.set_random_seed(settings["seed"])
-        model = judge_network(x.shape[1:], n_classes)
-        steps = epochs * steps_per_epoch(len(x), batch_size)
-        model.compile(optimizer=keras.optimizers.Adam(
-                          keras.optimizers.schedules.CosineDecay(learning_rate, steps)),
-                      loss="sparse_categorical_crossentropy")
-        train(model, x, y, epochs=epochs, batch_size=batch_size, seed=seed, log_every=log_every)
-        return model, {"test_accuracy": np.array(accuracy_on(model, vx, vy))}
-
-    result = load_or_train("fitted_judge", settings, fit)
+    recipe = FittedJudgeRecipe(images=images, labels=labels, validation=validation, epochs=epochs,
+                               batch_size=batch_size, learning_rate=learning_rate, seed=seed)
+    result = trained(recipe, quick=quick, log_every=log_every)
     return Judge(result.model, float(result.extras["test_accuracy"]), result.from_cache)
+
+
+def fit_burda(
+    objective: str, x_train: np.ndarray, *, k: int = 5, epochs: int, batch_size: int = 100,
+    learning_rate: float = 1e-3, seed: int = 0, log_every: int | None = 0,
+    max_seconds: float | None = None, callbacks: list[keras.callbacks.Callback] | None = None,
+) -> keras.Model:
+    """Train Burda's one-layer model on your images, not cached (see :func:`trained_burda`).
+
+    :meth:`BurdaRecipe.fit` on ``x_train``. ``max_seconds`` stops training after the epoch that
+    passes it (the schedule is not shortened); ``callbacks`` go to ``fit``. For timing runs
+    (``benchmarks/likelihood.py``); a chapter asks :func:`trained_burda` instead.
+
+    Introduced in chapter 6 (``book/06_likelihood.ipynb``).
+
+    Examples
+    --------
+    >>> x = np.random.default_rng(0).random((64, 784)).astype("float32")
+    >>> model = fit_burda("iwae", x, k=2, epochs=1, batch_size=32)
+    >>> len(model.history.history["loss"])
+    1
+    """
+    recipe = BurdaRecipe(objective=objective, k=k, epochs=epochs, batch_size=batch_size,
+                         learning_rate=learning_rate, seed=seed)
+    x_train = as_images(x_train, name="x_train", layout="flat")
+    if log_every is not None:
+        check_int(log_every, "log_every", minimum=0)
+    if max_seconds is not None:
+        check_number(max_seconds, "max_seconds", positive=True)
+        callbacks = list(callbacks or []) + [_TimeLimit(max_seconds)]
+    with checked_already():
+        return recipe.fit({"x_train": x_train}, log_every=log_every, callbacks=callbacks)
+
+
+class _TimeLimit(keras.callbacks.Callback):
+    def __init__(self, seconds: float) -> None:
+        super().__init__()
+        self.seconds = float(seconds)
+
+    def on_train_begin(self, logs: dict | None = None) -> None:
+        self._start = time.perf_counter()
+
+    def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
+        if time.perf_counter() - self._start > self.seconds:
+            self.model.stop_training = True
+
+
+def trained_burda(
+    objective: str = "vae", *, k: int = 5, epochs: int, batch_size: int = 100,
+    learning_rate: float = 1e-3, train_size: int | None = None, seed: int = 0,
+    quick: bool | None = None, log_every: int | None = 0,
+) -> Trained:
+    """Burda's one-layer model of :class:`BurdaRecipe`, trained on binarised MNIST (or loaded).
+
+    ``trained(BurdaRecipe(objective=..., ...))`` in one call; the arguments are the recipe's fields.
+    Introduced in chapter 6 (``book/06_likelihood.ipynb``).
+
+    Parameters
+    ----------
+    objective : {"vae", "iwae"}
+        The training objective.
+    k : int
+        Codes per image of the IWAE's bound.
+    epochs, batch_size, learning_rate, seed
+        The schedule.
+    train_size : int, optional
+        A stratified subset of the 60,000 training images; ``None``: all.
+    quick : bool, optional
+        Cap the recipe for quick mode; default :func:`ae_helpers.quick_mode`.
+    log_every : int, optional
+        Print a line every this many epochs while training (0: silent).
+
+    Returns
+    -------
+    Trained
+        ``model`` is a :class:`~ae_helpers.models.VAE` or an :class:`ae_helpers.models.IWAE`;
+        ``seconds`` the training time.
+
+    Examples
+    --------
+    >>> trained_burda("iwae", k=5, epochs=1, train_size=500).model.k  # doctest: +SKIP
+    5
+    """
+    recipe = BurdaRecipe(objective=objective, k=k, epochs=epochs, batch_size=batch_size,
+                         learning_rate=learning_rate, train_size=train_size, seed=seed)
+    return trained(recipe, quick=quick, log_every=log_every)

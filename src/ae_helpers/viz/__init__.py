@@ -4,13 +4,15 @@ A figure never trains or loads a model: it takes images, codes, models already t
 reports of :mod:`ae_helpers.measure`, and returns a Matplotlib figure (or an animation).
 
 * ``_images`` — grids and labelled rows of images, reconstructions, loss curves, error against code
-  size, class histograms (chapters 0-1; :func:`image_rows` everywhere).
+  size, class histograms, a conditional VAE's grid by digit (chapters 0-1 and 5; :func:`image_rows`
+  everywhere).
 * ``_latent`` — the latent space: scatter, decoded grid, neighbourhoods, holes, per-digit room,
   what the judge says (chapters 2-3).
-* ``_vae`` — codes against the N(0, I) prior, the AE-against-VAE comparison (chapter 4).
+* ``_generation`` — codes against the N(0, I) prior, the generation measurements of several models
+  side by side (chapter 4).
 * ``_likelihood`` — the k-sample bound against k, likelihood against sample quality (chapter 6).
-* ``_tradeoff`` — rate against distortion, β strips, conditional grids, KL per dimension, sharpness
-  (chapter 5).
+* ``_rate`` — rate against distortion, β strips, KL per latent dimension (chapter 5).
+* ``_sharpness`` — the RMS gradient of each batch of images (chapter 5).
 * ``_animations`` — a latent walk and the latent space filling in, as HTML that plays without a
   kernel (chapter 4).
 * ``_explorer`` — sliders over a 2-D latent space in Jupyter, a still picture in the static book.
@@ -18,8 +20,10 @@ reports of :mod:`ae_helpers.measure`, and returns a Matplotlib figure (or an ani
 
 from ._animations import latent_filling_animation, latent_walk_animation, to_html
 from ._explorer import LatentExplorer, latent_explorer
+from ._generation import generation_comparison, prior_fit
 from ._images import (
     class_histograms,
+    conditional_grid,
     error_vs_latent,
     image_grid,
     image_rows,
@@ -39,14 +43,8 @@ from ._latent import (
     neighbourhood_rows,
     pick_mosaics,
 )
-from ._tradeoff import (
-    beta_strip,
-    conditional_grid,
-    kl_per_dimension_plot,
-    rate_distortion_curve,
-    sharpness_plot,
-)
-from ._vae import generation_comparison, prior_fit, prior_mass_within
+from ._rate import beta_strip, kl_per_dimension_plot, rate_distortion_curve
+from ._sharpness import sharpness_plot
 
 __all__ = [
     "bound_against_k",
@@ -75,7 +73,6 @@ __all__ = [
     "neighbourhood_rows",
     "pick_mosaics",
     "prior_fit",
-    "prior_mass_within",
     "rate_distortion_curve",
     "reconstruction_figure",
     "sharpness_plot",

@@ -366,3 +366,66 @@ def class_histograms(
         fig.suptitle(title)
     fig.tight_layout()
     return fig
+
+
+def conditional_grid(
+    images: Any,
+    labels: Any,
+    *,
+    judged: Any | None = None,
+    title: str | None = "Conditioned samples: one row per requested digit",
+    size: float = 0.7,
+) -> plt.Figure:
+    """A grid of conditioned samples, one row per requested digit, the row's label at its left.
+
+    With ``judged`` (the judge's digit for each image) each row label also says how many of its
+    images the judge read as the requested digit.
+
+    Introduced in chapter 5 (``book/05_beyond.ipynb``).
+
+    Parameters
+    ----------
+    images : array-like
+        ``(rows * cols, ...)`` images in row order, as made from
+        :func:`ae_helpers.latent.requested_labels`.
+    labels : array-like of int
+        The requested digit of each image; equal digits must be consecutive, every digit the same
+        number of times.
+    judged : array-like of int, optional
+        The judge's digit for each image.
+    title, size
+        Figure title (optional) and inches per image.
+
+    Examples
+    --------
+    >>> x = np.random.rand(6, 784).astype("float32")
+    >>> fig = conditional_grid(x, [0, 0, 0, 7, 7, 7], judged=[0, 0, 1, 7, 7, 7])
+    >>> len(fig.axes), fig.axes[0].get_ylabel(), fig.axes[3].get_ylabel()
+    (6, 'digit 0\\n2/3 read as 0', 'digit 7\\n3/3 read as 7')
+    """
+    size = check_number(size, "size", positive=True)
+    x = as_images(images, layout="image")
+    y = np.asarray(labels).ravel()
+    if len(y) != len(x):
+        raise ValueError(f"got {len(y)} labels for {len(x)} images")
+    starts = np.flatnonzero(np.r_[True, y[1:] != y[:-1]])
+    digits = y[starts]
+    if len(set(digits.tolist())) != len(digits):
+        raise ValueError("equal labels must be consecutive (one block per requested digit)")
+    sizes = np.diff(np.r_[starts, len(y)])
+    if len(set(sizes.tolist())) != 1:
+        raise ValueError(f"every digit needs the same number of images, got {sorted(set(sizes))}")
+    cols = int(sizes[0])
+    j = None
+    if judged is not None:
+        j = np.asarray(judged).ravel()
+        if len(j) != len(y):
+            raise ValueError(f"got {len(j)} judged labels for {len(y)} images")
+    rows: dict[str, np.ndarray] = {}
+    for k, (start, digit) in enumerate(zip(starts, digits)):
+        name = f"digit {digit}"
+        if j is not None:
+            hits = int((j[start:start + cols] == digit).sum())
+            name += f"\n{hits}/{cols} read as {digit}"
+        rows[name] = x[start:start + cols]
+    return image_rows(rows, title=title, size=size)

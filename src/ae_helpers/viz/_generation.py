@@ -1,4 +1,5 @@
-"""Figures of the VAE chapter: labelled rows of images, codes against the N(0, I) prior, model comparison.
+"""Figures of what a generative model does: its codes against the prior it samples from, and the
+generation measurements of several models side by side.
 
 Introduced in chapter 4 (``book/04_vae.ipynb``). Every function returns the Matplotlib figure it made.
 """
@@ -12,25 +13,9 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from .._checks import check_int
+from ..latent import prior_mass_within
 from ..measure import area_entropy
 from ._latent import latent_scatter
-
-
-def prior_mass_within(radius: float) -> float:
-    """Probability that a 2-D standard normal point lies within ``radius`` of the origin.
-
-    It is ``1 - exp(-radius**2 / 2)`` (the squared radius is chi-squared with 2 degrees of freedom).
-
-    Introduced in chapter 4 (``book/04_vae.ipynb``).
-
-    Examples
-    --------
-    >>> round(prior_mass_within(2.0), 3)
-    0.865
-    """
-    if not np.isfinite(radius) or radius < 0:
-        raise ValueError(f"radius must be a non-negative number, got {radius}")
-    return float(1.0 - np.exp(-float(radius) ** 2 / 2))
 
 
 def prior_fit(

@@ -1,4 +1,4 @@
-"""Chapter 5 figures: each one is drawn from small inputs, labelled, and refuses bad input."""
+"""Figures of rate and distortion: each one is drawn from small inputs, labelled, and refuses bad input."""
 
 from __future__ import annotations
 
@@ -10,14 +10,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from ae_helpers.measure import sharpness_table
-from ae_helpers.viz import (
-    beta_strip,
-    conditional_grid,
-    kl_per_dimension_plot,
-    rate_distortion_curve,
-    sharpness_plot,
-)
+from ae_helpers.viz import beta_strip, kl_per_dimension_plot, rate_distortion_curve
 
 
 @pytest.fixture(autouse=True)
@@ -54,24 +47,6 @@ def test_beta_strip_has_a_real_row_then_two_rows_per_beta():
         beta_strip(x, {0.1: x}, {1: x})
 
 
-def test_conditional_grid_rows_say_how_many_samples_obey():
-    labels = np.repeat(np.arange(10), 4)
-    judged = labels.copy()
-    judged[:2] = 5  # two of the four zeros are read as fives
-    fig = conditional_grid(images(40), labels, judged=judged)
-    row_labels = [ax.get_ylabel() for ax in fig.axes if ax.get_ylabel()]
-    assert len(row_labels) == 10 and len(fig.axes) == 40
-    assert row_labels[0] == "digit 0\n2/4 read as 0"
-    assert row_labels[9] == "digit 9\n4/4 read as 9"
-    assert conditional_grid(images(4), [3, 3, 8, 8]).axes[2].get_ylabel() == "digit 8"
-    with pytest.raises(ValueError, match="consecutive"):
-        conditional_grid(images(4), [3, 8, 3, 8])
-    with pytest.raises(ValueError, match="same number"):
-        conditional_grid(images(3), [3, 3, 8])
-    with pytest.raises(ValueError, match="labels"):
-        conditional_grid(images(3), [3, 3])
-
-
 def test_kl_per_dimension_plot_sorts_each_model_largest_first():
     fig = kl_per_dimension_plot({"2-D": [1.0, 3.0], "16-D": np.r_[np.zeros(12), [4, 3, 2, 1]]})
     assert [ax.get_title() for ax in fig.axes] == ["2-D", "16-D"]
@@ -79,16 +54,3 @@ def test_kl_per_dimension_plot_sorts_each_model_largest_first():
     assert heights == sorted(heights, reverse=True) and len(heights) == 16
     with pytest.raises(ValueError):
         kl_per_dimension_plot({})
-
-
-def test_sharpness_plot_puts_the_first_batch_on_top_and_marks_the_means():
-    x = np.zeros((3, 784), "float32")
-    x[:, 300:310] = 1.0
-    reports = sharpness_table({"real": x, "blurred": x * 0.5})
-    fig = sharpness_plot(reports)
-    ax = fig.axes[0]
-    assert [t.get_text() for t in ax.get_yticklabels()] == ["blurred", "real"]
-    means = ax.collections[0].get_offsets()
-    assert means[1][0] == pytest.approx(reports[0].rms_gradient)  # "real" at the top (y = 2)
-    with pytest.raises(ValueError):
-        sharpness_plot([])

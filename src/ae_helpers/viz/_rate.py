@@ -1,4 +1,4 @@
-"""Figures of chapter 5: the rate–distortion curve, β strips, conditioned grids, KL per dimension, blur.
+"""Figures of rate and distortion: the rate–distortion curve, β strips, KL per latent dimension.
 
 Introduced in chapter 5 (``book/05_beyond.ipynb``). Every function returns the Matplotlib figure it
 made, so that tests can check it and the chapter can ``plt.show()`` it.
@@ -9,15 +9,11 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-import matplotlib
 import matplotlib.pyplot as plt
 import numpy as np
 
 from .._checks import as_images, check_number, check_numbers
-from ..measure import Sharpness
 from ._images import image_rows
-
-_MPL_VERSION = tuple(int(p) for p in matplotlib.__version__.split(".")[:2] if p.isdigit())
 
 
 def rate_distortion_curve(
@@ -126,69 +122,6 @@ def beta_strip(
     return image_rows(rows, title=title, size=size)
 
 
-def conditional_grid(
-    images: Any,
-    labels: Any,
-    *,
-    judged: Any | None = None,
-    title: str | None = "Conditioned samples: one row per requested digit",
-    size: float = 0.7,
-) -> plt.Figure:
-    """A grid of conditioned samples, one row per requested digit, the row's label at its left.
-
-    With ``judged`` (the judge's digit for each image) each row label also says how many of its
-    images the judge read as the requested digit.
-
-    Introduced in chapter 5 (``book/05_beyond.ipynb``).
-
-    Parameters
-    ----------
-    images : array-like
-        ``(rows * cols, ...)`` images in row order, as made from
-        :func:`ae_helpers.latent.requested_labels`.
-    labels : array-like of int
-        The requested digit of each image; equal digits must be consecutive, every digit the same
-        number of times.
-    judged : array-like of int, optional
-        The judge's digit for each image.
-    title, size
-        Figure title (optional) and inches per image.
-
-    Examples
-    --------
-    >>> x = np.random.rand(6, 784).astype("float32")
-    >>> fig = conditional_grid(x, [0, 0, 0, 7, 7, 7], judged=[0, 0, 1, 7, 7, 7])
-    >>> len(fig.axes), fig.axes[0].get_ylabel(), fig.axes[3].get_ylabel()
-    (6, 'digit 0\\n2/3 read as 0', 'digit 7\\n3/3 read as 7')
-    """
-    size = check_number(size, "size", positive=True)
-    x = as_images(images, layout="image")
-    y = np.asarray(labels).ravel()
-    if len(y) != len(x):
-        raise ValueError(f"got {len(y)} labels for {len(x)} images")
-    starts = np.flatnonzero(np.r_[True, y[1:] != y[:-1]])
-    digits = y[starts]
-    if len(set(digits.tolist())) != len(digits):
-        raise ValueError("equal labels must be consecutive (one block per requested digit)")
-    sizes = np.diff(np.r_[starts, len(y)])
-    if len(set(sizes.tolist())) != 1:
-        raise ValueError(f"every digit needs the same number of images, got {sorted(set(sizes))}")
-    cols = int(sizes[0])
-    j = None
-    if judged is not None:
-        j = np.asarray(judged).ravel()
-        if len(j) != len(y):
-            raise ValueError(f"got {len(j)} judged labels for {len(y)} images")
-    rows: dict[str, np.ndarray] = {}
-    for k, (start, digit) in enumerate(zip(starts, digits)):
-        name = f"digit {digit}"
-        if j is not None:
-            hits = int((j[start:start + cols] == digit).sum())
-            name += f"\n{hits}/{cols} read as {digit}"
-        rows[name] = x[start:start + cols]
-    return image_rows(rows, title=title, size=size)
-
-
 def kl_per_dimension_plot(
     kl: Mapping[str, Any], *, threshold: float | None = 0.05,
     title: str = "KL per latent dimension (sorted)",
@@ -232,44 +165,5 @@ def kl_per_dimension_plot(
         ax.set_title(name)
     axes[0, 0].set_ylabel("mean KL (nats)")
     fig.suptitle(title)
-    fig.tight_layout()
-    return fig
-
-
-def sharpness_plot(reports: Sequence[Sharpness], *,
-                   title: str = "Sharpness: RMS gradient per image") -> plt.Figure:
-    """Box plots of the per-image RMS gradient, one row per batch of images (sharpest is highest).
-
-    Introduced in chapter 5 (``book/05_beyond.ipynb``).
-
-    Parameters
-    ----------
-    reports : sequence of Sharpness
-        From :func:`ae_helpers.measure.sharpness_table`.
-    title : str
-        Figure title.
-
-    Examples
-    --------
-    >>> from ae_helpers.measure import sharpness_table
-    >>> x = np.zeros((3, 784), "float32"); x[:, 300:310] = 1.0
-    >>> fig = sharpness_plot(sharpness_table({"sharp": x, "faint": x * 0.5}))
-    >>> [t.get_text() for t in fig.axes[0].get_yticklabels()]
-    ['faint', 'sharp']
-    """
-    if not reports:
-        raise ValueError("no sharpness reports to plot")
-    reports = list(reports)[::-1]  # the first report on top
-    fig, ax = plt.subplots(figsize=(6.5, 0.55 * len(reports) + 1.2))
-    # ``orientation`` replaced ``vert`` in Matplotlib 3.10.
-    horizontal = ({"orientation": "horizontal"} if _MPL_VERSION >= (3, 10) else {"vert": False})
-    ax.boxplot([r.per_image_gradient for r in reports], showfliers=False, widths=0.6,
-               medianprops={"color": "black"}, **horizontal)
-    ax.scatter([r.rms_gradient for r in reports], np.arange(1, len(reports) + 1), marker="D",
-               color=plt.get_cmap("viridis")(0.6), zorder=3, label="mean")
-    ax.set_yticks(np.arange(1, len(reports) + 1), [r.name for r in reports])
-    ax.set_xlabel("RMS gradient (higher = sharper edges)")
-    ax.set_title(title)
-    ax.legend(loc="lower right", fontsize=8)
     fig.tight_layout()
     return fig

@@ -1,4 +1,4 @@
-"""Figures of the VAE chapter: what they draw and how they refuse bad input."""
+"""Figures of what a generative model does: codes against the prior, several models compared."""
 
 from __future__ import annotations
 
@@ -12,43 +12,13 @@ import pytest  # noqa: E402
 
 from ae_helpers.latent import Box
 from ae_helpers.measure import GenerationReport, JudgeReport, NeighbourhoodProfile
-from ae_helpers.viz import (
-    generation_comparison,
-    image_rows,
-    prior_fit,
-    prior_mass_within,
-)
+from ae_helpers.viz import generation_comparison, prior_fit
 
 
 @pytest.fixture(autouse=True)
 def close_figures():
     yield
     plt.close("all")
-
-
-def test_prior_mass_within_matches_sampling():
-    z = np.random.default_rng(0).standard_normal((100_000, 2))
-    inside = (np.linalg.norm(z, axis=1) <= 1.5).mean()
-    assert prior_mass_within(1.5) == pytest.approx(inside, abs=0.01)
-    assert prior_mass_within(0.0) == 0.0
-    with pytest.raises(ValueError, match="radius"):
-        prior_mass_within(-1.0)
-
-
-def test_image_rows_labels_each_row_and_allows_uneven_rows():
-    fig = image_rows({"originals": np.zeros((4, 784), "float32"),
-                      "reconstructed": np.ones((3, 28, 28), "float32")},
-                     captions={"originals": list("abcd")}, title="t")
-    axes = np.array(fig.axes).reshape(2, 4)
-    assert axes[0, 0].get_ylabel() == "originals" and axes[1, 0].get_ylabel() == "reconstructed"
-    assert axes[0, 2].get_title() == "c"
-    assert len(axes[0, 0].images) == 1 and len(axes[1, 3].images) == 0  # the short row ends early
-    with pytest.raises(ValueError, match="rows is empty"):
-        image_rows({})
-    with pytest.raises(ValueError, match="captions"):
-        image_rows({"a": np.zeros((2, 784), "float32")}, captions={"a": ["x"]})
-    with pytest.raises(ValueError, match=r"\[0, 1\]"):
-        image_rows({"a": np.full((2, 784), 2.0, "float32")})
 
 
 def test_prior_fit_draws_the_circles_and_the_density():
