@@ -16,6 +16,7 @@ every trained model would hold its own 188 MB copy of the training images while 
 
 from __future__ import annotations
 
+import hashlib
 import os
 import weakref
 import zipfile
@@ -32,7 +33,8 @@ _SHAPES = {"flat": (784,), "image": (28, 28), "channels": (28, 28, 1)}
 
 Split = tuple[np.ndarray, np.ndarray]
 
-# The raw uint8 arrays of the last file read (about 55 MB), keyed by its path, size and mtime; and
+# The raw uint8 arrays of the last file read (about 55 MB), keyed by its path and the SHA-256 of
+# its bytes (a file rewritten with the same size and mtime is read again); and
 # the float images handed out, kept only while somebody holds them.
 _RAW: dict[tuple, tuple[Split, Split]] = {}
 _IMAGES: weakref.WeakValueDictionary[tuple, np.ndarray] = weakref.WeakValueDictionary()
@@ -157,8 +159,8 @@ def _read(path: Path | None) -> tuple[tuple | None, tuple[Split, Split]]:
     key = None
     if path is not None:
         try:
-            stat = path.stat()
-            key = (str(path.resolve()), stat.st_size, stat.st_mtime_ns)
+            with open(path, "rb") as f:  # size and mtime can stay the same after a rewrite
+                key = (str(path.resolve()), hashlib.file_digest(f, "sha256").hexdigest())
         except OSError:
             pass  # _read_npz says what is wrong
     if key is None or key not in _RAW:

@@ -13,7 +13,16 @@
 """
 
 from ._burda import BinarisedBatches, fit_burda, trained_burda
-from ._cache import Trained, UncacheableModelError, cache_dir, fingerprint, load_or_train
+from ._cache import (
+    CacheEnvironmentError,
+    CacheLockTimeout,
+    NonFiniteModelError,
+    Trained,
+    UncacheableModelError,
+    cache_dir,
+    fingerprint,
+    load_or_train,
+)
 from ._fit import (
     ArrayBatches,
     LabelledBatches,
@@ -53,10 +62,13 @@ __all__ = [
     "QUICK_TRAIN_SIZE",
     "ArrayBatches",
     "AutoencoderRecipe",
+    "CacheEnvironmentError",
+    "CacheLockTimeout",
     "CVAERecipe",
     "JudgeRecipe",
     "LabelledBatches",
     "LatentSnapshots",
+    "NonFiniteModelError",
     "Recipe",
     "ShortLog",
     "Trained",
