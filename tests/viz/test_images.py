@@ -140,8 +140,19 @@ def test_class_histograms_normalises_counts_and_annotates():
     assert fig.axes[1].get_title() == "noise\nentropy 0.00"
 
 
-@pytest.mark.parametrize("hist,match", [({}, "empty"), ({"a": np.ones(9)}, "10 non-negative"),
+@pytest.mark.parametrize("hist,match", [({}, "empty"), ({"a": np.ones(10), "b": np.ones(9)}, "10 non-negative"),
                                         ({"a": np.zeros(10)}, "not all zero")])
 def test_class_histograms_rejects_bad_input(hist, match):
     with pytest.raises(ValueError, match=match):
         class_histograms(hist)
+
+
+def test_class_histograms_take_any_number_of_classes():
+    """Issue #26: ten bins only before."""
+    from ae_helpers.viz import class_histograms
+    fig = class_histograms({"samples": [4, 6], "data": [5, 5]}, classes=[3, 7])
+    assert [t.get_text() for t in fig.axes[0].get_xticklabels()] == ["3", "7"]
+    assert fig.axes[0].lines[0].get_ydata()[0] == 0.5
+    with pytest.raises(ValueError, match="need 2 non-negative counts"):
+        class_histograms({"a": [1, 1], "b": [1, 1, 1]})
+    plt.close("all")

@@ -36,7 +36,6 @@ from .._checks import (
     as_images,
     check_choice,
     check_int,
-    check_labels,
     check_latent_dim,
     check_number,
     check_optional_int,
@@ -622,10 +621,12 @@ def fit_judge(
     ----------
     images : array-like
         Training images in [0, 1]: ``(n, h, w)``, ``(n, h, w, c)`` or flat square images.
-    labels : array-like of int
-        Class of each image, ``0 … n_classes - 1``.
+    labels : array-like of int or str
+        Class of each image: any set of at least two labels (``{3, 7}``, ``["cat", "dog"]``); the
+        judge has one output per distinct label, in sorted order, and keeps the labels as
+        ``judge.classes``.
     validation : tuple, optional
-        ``(images, labels)``: held-out images to measure ``test_accuracy`` on; without them it is measured on the
+        ``(images, labels)`` (labels from the same set): held-out images to measure ``test_accuracy`` on; without them it is measured on the
         training images (an optimistic number).
     epochs, batch_size, learning_rate, seed
         The schedule.
@@ -635,7 +636,13 @@ def fit_judge(
     Returns
     -------
     Judge
-        With ``test_accuracy`` and ``n_classes``.
+        With ``test_accuracy``, ``n_classes`` and ``classes``.
+
+    Raises
+    ------
+    ValueError
+        If the labels are not 1-D, one per image, with at least two classes, or validation labels
+        hold a class the training labels do not.
 
     Examples
     --------
@@ -647,18 +654,15 @@ def fit_judge(
     True
     """
     x = as_images(images, name="images")
-    y = np.asarray(labels)
-    if y.ndim != 1 or not np.issubdtype(y.dtype, np.integer) or len(y) == 0 or y.min() < 0:
-        raise ValueError(f"labels must be a non-empty 1-D array of class numbers >= 0, got "
-                         f"dtype {y.dtype} and shape {y.shape}")
-    n_classes = int(y.max()) + 1
-    y = check_labels(y, len(x), n_classes=n_classes)
+    classes, y = _class_indices(labels, len(x), "labels")
+    n_classes = len(classes)
     if validation is None:
         vx, vy = x, y
     else:
         vx = as_images(validation[0], name="validation images", image_shape=x.shape[1:])
-        vy = check_labels(validation[1], len(vx), n_classes=n_classes, name="validation labels")
+        _, vy = _class_indices(validation[1], len(vx), "validation labels", classes)
     settings = {"image_shape": list(x.shape[1:]), "n_classes": n_classes,
+                "classes": classes.tolist(),
                 "epochs": check_int(epochs, "epochs"), "batch_size": check_int(batch_size, "batch_size"),
                 "learning_rate": check_number(learning_rate, "learning_rate", positive=True),
                 "seed": check_seed(seed), "data": fingerprint(x, y, vx, vy)}
@@ -674,4 +678,27 @@ def fit_judge(
         return model, {"test_accuracy": np.array(accuracy_on(model, vx, vy))}
 
     result = load_or_train("fitted_judge", settings, fit)
-    return Judge(result.model, float(result.extras["test_accuracy"]), result.from_cache)
+    return Judge(result.model, float(result.extras["test_accuracy"]), result.from_cache,
+                 classes=classes)
+
+
+def _class_indices(labels: Any, n: int, name: str,
+                   classes: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """The sorted distinct labels and each label's position among them (``0 … n_classes - 1``)."""
+    y = np.asarray(labels)
+    if y.ndim != 1 or len(y) != n:
+        raise ValueError(f"{name} must be a 1-D array of one class label per image ({n}), got "
+                         f"shape {y.shape}")
+    if not (np.issubdtype(y.dtype, np.integer) or y.dtype.kind in "US") or y.dtype == bool:
+        raise TypeError(f"{name} must be integer or string class labels, got dtype {y.dtype}; "
+                        "convert them with np.asarray(labels).astype(int)")
+    if classes is None:
+        classes = np.unique(y)
+        if len(classes) < 2:
+            raise ValueError(f"{name} must hold at least 2 classes to judge between, got only "
+                             f"{classes.tolist()!r}")
+    unknown = np.setdiff1d(y, classes)
+    if len(unknown):
+        raise ValueError(f"{name} hold {unknown[:5].tolist()!r}, not among the training labels' "
+                         f"classes {classes.tolist()!r}")
+    return classes, np.searchsorted(classes, y).astype(np.int32)

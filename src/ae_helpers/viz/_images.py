@@ -322,43 +322,56 @@ def class_histograms(
     *,
     title: str | None = None,
     annotations: Mapping[str, str] | None = None,
+    classes: Sequence[Any] | None = None,
 ) -> plt.Figure:
-    """One bar chart of the ten digits' shares per source (for example the judge's verdicts).
+    """One bar chart of the classes' shares per source (for example the judge's verdicts).
 
     Introduced in chapter 0 (``book/00_why_pixels_fail.ipynb``).
 
     Parameters
     ----------
     histograms : mapping of str to sequence of float
-        Source name → counts of each digit 0-9 (normalised to shares here).
+        Source name → counts of each class (normalised to shares here): ten digits 0-9 for
+        MNIST's judge, or one count per class of any judge (``report.histogram``).
     title : str, optional
         Figure title.
     annotations : mapping of str to str, optional
         Extra text per source, written in its panel's title (for example the entropy).
+    classes : sequence, optional
+        The label of each bin (for example ``judge.classes``); default ``0 … n_bins - 1``.
 
     Raises
     ------
     ValueError
-        If there is no source, a histogram does not have 10 bins, or it sums to zero.
+        If there is no source, the histograms have different numbers of bins (or fewer than 2,
+        or not one per class), or one sums to zero.
 
     Examples
     --------
     >>> fig = class_histograms({"real": np.ones(10), "noise": np.eye(10)[8]})
     >>> len(fig.axes), fig.axes[1].get_title()
     (2, 'noise')
+    >>> fig = class_histograms({"samples": [5, 5]}, classes=[3, 7])
+    >>> [t.get_text() for t in fig.axes[0].get_xticklabels()]
+    ['3', '7']
     """
     if not histograms:
         raise ValueError("histograms is empty: nothing to plot")
-    fig, axes = plt.subplots(1, len(histograms), figsize=(2.6 * len(histograms), 2.6),
+    arrays = {name: np.asarray(c, dtype=np.float64) for name, c in histograms.items()}
+    k = len(np.ravel(classes)) if classes is not None else len(next(iter(arrays.values())))
+    labels = np.arange(k) if classes is None else np.asarray(classes).ravel()
+    fig, axes = plt.subplots(1, len(arrays), figsize=(max(2.6, 0.26 * k) * len(arrays), 2.6),
                              sharey=True, squeeze=False)
-    for ax, (name, counts) in zip(axes[0], histograms.items()):
-        counts = np.asarray(counts, dtype=np.float64)
-        if counts.shape != (10,) or counts.sum() <= 0 or (counts < 0).any():
-            raise ValueError(f"{name!r}: need 10 non-negative counts, not all zero; got {counts}")
-        ax.bar(range(10), counts / counts.sum(), color=plt.get_cmap("tab10")(range(10)))
-        ax.axhline(0.1, color="black", lw=0.8, ls="--")
-        ax.set_xticks(range(10))
-        ax.set_xlabel("digit")
+    colours = plt.get_cmap("tab10")(range(10)) if k <= 10 else plt.get_cmap("viridis")(
+        np.linspace(0, 1, k))
+    for ax, (name, counts) in zip(axes[0], arrays.items()):
+        if counts.shape != (k,) or k < 2 or counts.sum() <= 0 or (counts < 0).any():
+            raise ValueError(f"{name!r}: need {k} non-negative counts (one per class, at least 2), "
+                             f"not all zero; got {counts}")
+        ax.bar(range(k), counts / counts.sum(), color=colours[:k])
+        ax.axhline(1.0 / k, color="black", lw=0.8, ls="--")
+        ax.set_xticks(range(k), [str(c) for c in labels.tolist()])
+        ax.set_xlabel("digit" if k == 10 and classes is None else "class")
         extra = (annotations or {}).get(name)
         ax.set_title(f"{name}\n{extra}" if extra else name, fontsize=9)
     axes[0, 0].set_ylabel("share of images")
