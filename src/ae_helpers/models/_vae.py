@@ -119,6 +119,12 @@ class VAE(keras.Model):
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
+        for half, value in (("encoder", encoder), ("decoder", decoder)):
+            if not isinstance(value, keras.Model):
+                raise TypeError(
+                    f"{half} must be a keras.Model, got {type(value).__name__} ({value!r:.40}); "
+                    f"build one with dense_vae_encoder/dense_decoder (or conv_vae_encoder/"
+                    f"conv_decoder), or use dense_vae(latent_dim) for both halves")
         check_choice(reconstruction, "reconstruction", RECONSTRUCTIONS)
         beta = check_number(beta, "beta", minimum=0)
         self._check_halves(encoder, decoder)
@@ -161,6 +167,33 @@ class VAE(keras.Model):
     def _images(self, x: Any, y: Any) -> Any:
         """The images the reconstruction is compared with."""
         return x if y is None else y
+
+    def compile(self, optimizer: Any = "rmsprop", loss: Any = None, *args: Any,
+                **kwargs: Any) -> None:
+        """Compile with an optimizer; the loss is the model's own and cannot be replaced.
+
+        ``compile(loss=...)`` used to be accepted and ignored (a VAE compiled with ``loss="mse"``
+        trained on its cross-entropy); it is refused now, naming the way to get that loss.
+
+        Raises
+        ------
+        ValueError
+            If ``loss`` is given.
+        """
+        if loss is not None:
+            raise ValueError(
+                f"loss={loss!r}: a {type(self).__name__} trains on its own loss, "
+                f"reconstruction ({self.reconstruction!r}) + beta × KL, which compile cannot "
+                "replace; leave loss out, and for the squared error build the model with "
+                "reconstruction='mse' (e.g. dense_vae(2, reconstruction='mse'))")
+        super().compile(optimizer, None, *args, **kwargs)
+
+    def compile_from_config(self, config: dict[str, Any]) -> None:
+        # Keras skips this for a model whose compile() is its own: do what it would do.
+        config = keras.saving.deserialize_keras_object(config)
+        self.compile(**config)
+        if hasattr(self, "optimizer") and self.built:
+            self.optimizer.build(self.trainable_variables)
 
     @property
     def latent_dim(self) -> int:
