@@ -57,6 +57,14 @@ def _read_npz(path: Path) -> tuple[Split, Split]:
     if not path.is_file():
         raise _fail(f"no file at {str(path)!r}.")
     try:
+        with open(path, "rb") as f:
+            magic = f.read(2)
+    except OSError as err:
+        raise _fail(f"{str(path)!r} cannot be read ({type(err).__name__}: {err}).") from err
+    if magic == b"\x1f\x8b":  # numpy would suggest allow_pickle=True, which is never the fix
+        raise _fail(f"{str(path)!r} is gzip-compressed; decompress it first (gunzip "
+                    f"{path.name}, or gzip.open in Python) and load the .npz inside.")
+    try:
         loaded = np.load(path, allow_pickle=False)
         if not isinstance(loaded, np.lib.npyio.NpzFile):
             raise _fail(

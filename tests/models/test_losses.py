@@ -131,3 +131,13 @@ def test_negative_elbo_is_bce_plus_kl():
     total = np.asarray(negative_elbo_per_example(x, x_hat, mean, log_var))
     assert_close_float32(total, np.asarray(bce_reconstruction(x, x_hat)) + kl(mean, log_var),
                          terms=784 + 2)
+
+
+@pytest.mark.parametrize(("x", "words"), [
+    (np.full((2, 4), np.nan, "float32"), "contains NaN"),
+    (np.full((2, 4), 255.0, "float32"), "divide by 255"),
+])
+def test_bce_reconstruction_refuses_nan_and_0_255_images(x, words):
+    """Issue #26: only NumPy runtime warnings before."""
+    with pytest.raises(ValueError, match=words):
+        bce_reconstruction(x, np.full((2, 4), 0.5, "float32"))

@@ -156,3 +156,14 @@ def test_class_histograms_take_any_number_of_classes():
     with pytest.raises(ValueError, match="need 2 non-negative counts"):
         class_histograms({"a": [1, 1], "b": [1, 1, 1]})
     plt.close("all")
+
+
+def test_image_grid_takes_the_image_shape_its_error_suggests():
+    """Issue #26: the error for flat colour rows suggested an image_shape= it did not take."""
+    from ae_helpers.viz import image_grid
+    rows = np.random.default_rng(0).random((2, 48)).astype("float32")
+    fig = image_grid(rows, image_shape=(4, 4, 3))
+    assert fig.axes[0].images[0].get_array().shape == (4, 4, 3)
+    with pytest.raises(ValueError, match=r"image_shape=\(h, w, c\)"):
+        image_grid(rows)
+    plt.close("all")

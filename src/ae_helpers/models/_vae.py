@@ -28,7 +28,7 @@ from .._checks import (
     check_number,
     check_optional_int,
 )
-from ._autoencoder import dense_decoder
+from ._autoencoder import dense_decoder, hidden_widths
 from ._losses import RECONSTRUCTIONS, kl_divergence, reconstruction_loss
 
 
@@ -246,10 +246,13 @@ def dense_vae_encoder(
     latent_dim: int,
     *,
     input_shape: tuple[int, ...] = (784,),
-    hidden: Sequence[int] = (512, 256),
+    hidden: Sequence[int] | None = None,
     name: str = "encoder",
 ) -> keras.Model:
     """Build a dense VAE encoder: images → ``[mean, log_var]``, each of size ``latent_dim``.
+
+    ``hidden`` defaults to widths scaled to the input size (``(512, 256)`` for 784 pixels; see
+    :func:`ae_helpers.models.default_hidden`).
 
     Introduced in chapter 4 (``book/04_vae.ipynb``).
 
@@ -259,6 +262,7 @@ def dense_vae_encoder(
     [(None, 2), (None, 2)]
     """
     latent_dim = check_latent_dim(latent_dim)
+    hidden = hidden_widths(hidden, int(np.prod(input_shape)))
     inputs = keras.Input(shape=tuple(input_shape), name="image")
     h = keras.layers.Flatten()(inputs) if len(input_shape) > 1 else inputs
     for units in hidden:
@@ -383,7 +387,7 @@ def dense_vae(
     latent_dim: int,
     *,
     image_shape: tuple[int, ...] = (784,),
-    hidden: Sequence[int] = (512, 256),
+    hidden: Sequence[int] | None = None,
     beta: float = 1.0,
     reconstruction: str = "bce",
     learning_rate: float | keras.optimizers.schedules.LearningRateSchedule = 1e-3,
@@ -397,8 +401,10 @@ def dense_vae(
         Size of the latent space.
     image_shape : tuple of int
         One image's shape: ``(784,)`` (flat MNIST), ``(28, 28)``, ``(8, 8)``, ``(32, 32, 3)``...
-    hidden : sequence of int
-        Widths of the encoder's hidden layers.
+    hidden : sequence of int, optional
+        Widths of the encoder's hidden layers. Default: scaled to the image size
+        (:func:`~ae_helpers.models.default_hidden`: ``(512, 256)`` for 784 pixels, ``(40, 24)``
+        for 8×8 images).
     beta, reconstruction, seed
         As in :class:`VAE`.
     learning_rate : float or schedule
@@ -414,6 +420,7 @@ def dense_vae(
     >>> vae.latent_dim, vae.beta, vae.reconstruction
     (2, 1.0, 'bce')
     """
+    hidden = hidden_widths(hidden, int(np.prod(image_shape)))
     encoder = dense_vae_encoder(latent_dim, input_shape=image_shape, hidden=hidden)
     decoder = dense_decoder(latent_dim, output_shape=image_shape, hidden=tuple(reversed(hidden)))
     vae = VAE(encoder, decoder, beta=beta, reconstruction=reconstruction, seed=seed)

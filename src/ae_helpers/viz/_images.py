@@ -65,6 +65,7 @@ def image_grid(
     title: str | None = None,
     labels: Sequence[str] | None = None,
     size: float = 0.9,
+    image_shape: Any = None,
 ) -> plt.Figure:
     """Show a batch of images as a grid (white background, dark ink).
 
@@ -81,14 +82,19 @@ def image_grid(
         One caption per image (for example the judge's verdict).
     size : float
         Inches per image.
+    image_shape : tuple of int, optional
+        ``(h, w)`` or ``(h, w, c)`` of flat rows that are not square greyscale images (flat
+        colour rows: ``(32, 32, 3)``).
 
     Examples
     --------
     >>> fig = image_grid(np.random.rand(20, 784).astype("float32"), cols=10, title="noise")
     >>> len(fig.axes)
     20
+    >>> len(image_grid(np.random.rand(2, 48).astype("float32"), image_shape=(4, 4, 3)).axes)
+    2
     """
-    x = as_images(images, layout="image")
+    x = as_images(images, layout="image", image_shape=image_shape, image_shape_param=True)
     if labels is not None and len(labels) != len(x):
         raise ValueError(f"got {len(labels)} labels for {len(x)} images")
     cols = min(check_int(cols, "cols"), len(x))
