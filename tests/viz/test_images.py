@@ -167,3 +167,14 @@ def test_image_grid_takes_the_image_shape_its_error_suggests():
     with pytest.raises(ValueError, match=r"image_shape=\(h, w, c\)"):
         image_grid(rows)
     plt.close("all")
+
+
+def test_the_difference_of_colour_images_is_one_signed_value_per_pixel():
+    """Issue #26: the signed difference of colour images was drawn as RGB, clipped to [0, 1]."""
+    x = np.full((2, 4, 4, 3), 0.9, "float32")
+    x_hat = np.full((2, 4, 4, 3), 0.1, "float32")
+    fig = reconstruction_figure(x, x_hat)
+    drawn = np.asarray(fig.axes[4].images[0].get_array())  # bottom row, first image
+    assert drawn.shape == (4, 4)
+    np.testing.assert_allclose(drawn, -0.8, atol=1e-6)  # lost ink: negative, not clipped to 0
+    plt.close("all")

@@ -154,6 +154,8 @@ def reconstruction_figure(
     Introduced in chapter 1 (``book/01_compression.ipynb``). The difference, reconstruction minus
     original, is drawn in a diverging colour-blind-safe map centred at 0: red where the
     reconstruction has ink the original lacks, blue where it lost ink, white where they agree.
+    For colour images it is the difference averaged over the channels (one signed value per
+    pixel: an RGB image of signed values would be clipped to [0, 1] by Matplotlib).
 
     Parameters
     ----------
@@ -190,7 +192,10 @@ def reconstruction_figure(
     for j in range(n):
         show_image(axes[0, j], x[j])
         show_image(axes[1, j], x_hat[j])
-        diff = axes[2, j].imshow(x_hat[j] - x[j], cmap="RdBu_r", vmin=-1, vmax=1)
+        signed = x_hat[j] - x[j]
+        if signed.ndim == 3:  # colour: one signed value per pixel, not a clipped RGB image
+            signed = signed.mean(axis=-1)
+        diff = axes[2, j].imshow(signed, cmap="RdBu_r", vmin=-1, vmax=1)
         if labels is not None:
             axes[2, j].set_title(labels[j], fontsize=8)
     for ax in axes.flat:
