@@ -52,10 +52,10 @@ def range_message(name: str, lo: float, hi: float) -> str:
 
     Examples
     --------
-    >>> range_message("x", 0.0, 1.0000001)
-    'x must lie in [0, 1]; got values from 0 to 1.00000012 (just above 1: rounding, e.g. of a resize or a sum; clip with np.clip(x, 0, 1))'
-    >>> range_message("x", 0.0, 16.0)
-    'x must lie in [0, 1]; got values from 0 to 16 (levels 0-16, like scikit-learn\'s digits? divide by 16)'
+    >>> print(range_message("x", 0.0, 1.0000001))
+    x must lie in [0, 1]; got values from 0 to 1.0000001 (just above 1: rounding, e.g. of a resize or a sum; clip with np.clip(x, 0, 1))
+    >>> print(range_message("x", 0.0, 16.0))
+    x must lie in [0, 1]; got values from 0 to 16 (levels 0-16, like scikit-learn's digits? divide by 16)
     """
     seen = f"{name} must lie in [0, 1]; got values from {_number(lo)} to {_number(hi)}"
     if hi > 1.0:
