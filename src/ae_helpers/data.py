@@ -16,6 +16,7 @@ every trained model would hold its own 188 MB copy of the training images while 
 
 from __future__ import annotations
 
+import hashlib
 import os
 import weakref
 import zipfile
@@ -32,7 +33,8 @@ _SHAPES = {"flat": (784,), "image": (28, 28), "channels": (28, 28, 1)}
 
 Split = tuple[np.ndarray, np.ndarray]
 
-# The raw uint8 arrays of the last file read (about 55 MB), keyed by its path, size and mtime; and
+# The raw uint8 arrays of the last file read (about 55 MB), keyed by its path and the SHA-256 of
+# its bytes (a file rewritten with the same size and mtime is read again); and
 # the float images handed out, kept only while somebody holds them.
 _RAW: dict[tuple, tuple[Split, Split]] = {}
 _IMAGES: weakref.WeakValueDictionary[tuple, np.ndarray] = weakref.WeakValueDictionary()
@@ -54,6 +56,14 @@ def _fail(reason: str) -> MnistUnavailableError:
 def _read_npz(path: Path) -> tuple[Split, Split]:
     if not path.is_file():
         raise _fail(f"no file at {str(path)!r}.")
+    try:
+        with open(path, "rb") as f:
+            magic = f.read(2)
+    except OSError as err:
+        raise _fail(f"{str(path)!r} cannot be read ({type(err).__name__}: {err}).") from err
+    if magic == b"\x1f\x8b":  # numpy would suggest allow_pickle=True, which is never the fix
+        raise _fail(f"{str(path)!r} is gzip-compressed; decompress it first (gunzip "
+                    f"{path.name}, or gzip.open in Python) and load the .npz inside.")
     try:
         loaded = np.load(path, allow_pickle=False)
         if not isinstance(loaded, np.lib.npyio.NpzFile):
@@ -157,8 +167,8 @@ def _read(path: Path | None) -> tuple[tuple | None, tuple[Split, Split]]:
     key = None
     if path is not None:
         try:
-            stat = path.stat()
-            key = (str(path.resolve()), stat.st_size, stat.st_mtime_ns)
+            with open(path, "rb") as f:  # size and mtime can stay the same after a rewrite
+                key = (str(path.resolve()), hashlib.file_digest(f, "sha256").hexdigest())
         except OSError:
             pass  # _read_npz says what is wrong
     if key is None or key not in _RAW:

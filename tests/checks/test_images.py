@@ -57,8 +57,11 @@ def test_error_names_the_argument():
 def test_any_image_shape(shape, layout, out):
     x = np.zeros(shape, "float32")
     if out is None:  # flat rows of no square size: the height and width must be given
-        with pytest.raises(ValueError, match="image_shape"):
+        with pytest.raises(ValueError, match="image_shape"):  # a caller that takes image_shape
+            as_images(x, layout=layout, image_shape_param=True)
+        with pytest.raises(ValueError, match=r"reshape\(-1, h, w, 3\)") as info:  # one that does not
             as_images(x, layout=layout)
+        assert "image_shape" not in str(info.value)
         assert as_images(x, layout=layout, image_shape=(32, 32, 3)).shape == (2, 32, 32, 3)
     else:
         assert as_images(x, layout=layout).shape == out
@@ -68,3 +71,24 @@ def test_image_shape_must_match_the_model():
     with pytest.raises(ValueError, match="784 values per image"):
         as_images(np.zeros((2, 8, 8), "float32"), image_shape=(784,))
     assert as_images(np.zeros((2, 784), "float32"), image_shape=(28, 28, 1)).shape == (2, 28, 28, 1)
+
+
+@pytest.mark.parametrize(("hi", "words", "not_words"), [
+    (np.float32(1.0) + np.float32(1e-7), "to 1.00000012 (just above 1", "255"),
+    (16.0, "divide by 16", "255"),
+    (255.0, "0-255 pixels? divide by 255", None),
+    (4000.0, "divide by the largest value, 4000", "255"),
+])
+def test_range_errors_say_the_value_and_the_fix_that_fits_it(hi, words, not_words):
+    """Issue #26: 'from 1 to 1 (0-255 pixels? divide by 255)' for 1.0000001, and 255 for 0-16."""
+    x = np.zeros((2, 64), "float32")
+    x[0, 0] = hi
+    with pytest.raises(ValueError) as info:
+        as_images(x)
+    assert words in str(info.value)
+    assert not_words is None or not_words not in str(info.value)
+
+
+def test_values_below_zero_suggest_the_mapping_from_minus_one():
+    with pytest.raises(ValueError, match=r"\(images \+ 1\) / 2"):
+        as_images(np.full((2, 64), -1.0, "float32"))

@@ -243,3 +243,19 @@ def test_binarise_is_repeatable_and_keeps_the_grey_level_on_average():
     assert np.array_equal(a, b) and set(np.unique(a)) <= {0.0, 1.0}
     assert abs(a.mean() - 0.25) < 0.01
     assert not np.array_equal(a, binarise(grey, seed=4))
+
+
+def test_a_file_rewritten_with_the_same_size_and_mtime_is_read_again(tmp_path):
+    """Issue #26: the cache of raw arrays was keyed by size and mtime, which a rewrite can keep."""
+    path = write_fake_mnist(tmp_path / "mnist.npz")
+    stat = path.stat()
+    (first, _), _ = load_mnist(path)
+    rng = np.random.default_rng(1)
+    write_fake_mnist(path, x_train=rng.integers(0, 256, (200, 28, 28), dtype=np.uint8))
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert path.stat().st_size == stat.st_size and path.stat().st_mtime_ns == stat.st_mtime_ns
+    (second, _), _ = load_mnist(path)
+    with np.load(path) as npz:
+        expected = npz["x_train"].astype("float32") / 255
+    assert not np.array_equal(first, second)
+    np.testing.assert_array_equal(second.reshape(expected.shape), expected)

@@ -84,3 +84,22 @@ def test_normalised_entropy_bounds():
     for bad in (np.zeros(10), np.array([1.0]), np.array([-1, 2]), np.array([np.nan, 1])):
         with pytest.raises(ValueError):
             normalised_entropy(bad)
+
+
+def test_a_judge_keeps_its_label_names_and_counts_its_own_classes():
+    """Issue #26: a judge of classes {3, 7} counts two bins, named 3 and 7."""
+    import keras
+
+    from ae_helpers.measure import Judge
+
+    model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(2, activation="softmax")])
+    model.layers[-1].set_weights([np.array([[9, -9], [-9, 9], [0, 0], [0, 0]], "float32"),
+                                  np.zeros(2, "float32")])
+    judge = Judge(model, 1.0, False, classes=[3, 7])
+    x = np.array([[1, 0, 0, 0], [0, 1, 0, 0]] * 5, "float32")
+    assert judge.predict(x).tolist() == [3, 7] * 5
+    report = judge.score(x)
+    assert report.histogram.tolist() == [5, 5] and report.entropy == 1.0
+    assert report.labels.tolist() == [3, 7] and report.as_row()["share_7"] == 0.5
+    with pytest.raises(ValueError, match="classes must be 2 distinct labels"):
+        Judge(model, 1.0, False, classes=[3, 3])

@@ -155,3 +155,38 @@ def test_format_table_marks_missing_values_and_refuses_no_rows():
     assert text.splitlines() == ["   a  b  c", "   1  -  -", "22.5  -  x"]
     with pytest.raises(ValueError, match="no rows"):
         format_table([])
+
+
+class ThreeClassJudge:
+    """A judge of three classes named "dark", "mid" and "bright" (issue #26: not ten digits)."""
+
+    classes = np.array(["dark", "mid", "bright"])
+
+    def probabilities(self, images):
+        b = np.asarray(images, dtype=np.float64).reshape(len(images), -1).mean(axis=1)
+        return np.eye(3)[np.minimum((b * 3).astype(int), 2)]
+
+    def score(self, images, *, threshold=0.9):
+        probs = self.probabilities(images)
+        hist = np.bincount(probs.argmax(axis=1), minlength=3)
+        return JudgeReport(len(probs), float((probs.max(axis=1) >= threshold).mean()), hist,
+                           normalised_entropy(hist), threshold, self.classes)
+
+
+def test_the_report_takes_a_judge_of_any_number_of_classes(codes):
+    report = generation_report(brightness_decoder(), ThreeClassJudge(), codes=codes, n=60,
+                               grid_n=6, n_anchors=4)  # was: cannot reshape ... into (.., 10)
+    assert report.area_share.shape == (3,) and report.area_share.sum() == pytest.approx(1.0)
+    assert report.classes.tolist() == ["dark", "mid", "bright"]
+    assert {row["top_digit"] for row in report.rows()} <= {"dark", "mid", "bright"}
+    assert 0.0 <= area_entropy(report) <= 1.0
+    assert report.neighbourhood.label_change.shape[1] == len(report.relative_radii)
+
+
+def test_conditional_scores_use_the_judges_labels():
+    from ae_helpers.measure import conditional_scores
+    images = np.concatenate([np.full((2, 784), 0.1), np.full((2, 784), 0.9)]).astype("float32")
+    scores = conditional_scores(ThreeClassJudge(), images, np.array(["dark", "dark", "bright", "mid"]))
+    assert scores["on_request"] == 0.75 and len(scores["per_digit_on_request"]) == 3
+    with pytest.raises(ValueError, match=r"\['pink'\], which are not classes of the judge"):
+        conditional_scores(ThreeClassJudge(), images, np.array(["pink"] * 4))

@@ -72,3 +72,25 @@ def test_chain_refuses_mismatched_halves():
 def test_unknown_loss_is_refused():
     with pytest.raises(ValueError, match="loss must be"):
         dense_autoencoder(2, loss="rmse")
+
+
+# --------------------------------------------------------------------------- issue #26
+
+
+def test_numpy_integer_widths_are_taken():
+    ae = dense_autoencoder(2, hidden=(np.int64(8),))  # was: "Received: units=8"
+    assert ae.get_layer("encoder").layers[1].units == 8
+    with pytest.raises(TypeError, match=r"hidden\[0\] must be an int, got '8'"):
+        dense_autoencoder(2, hidden=("8",))
+    with pytest.raises(TypeError, match="hidden must be a sequence of layer widths"):
+        dense_autoencoder(2, hidden=8)
+
+
+def test_default_hidden_sizes_scale_with_the_input_size():
+    from ae_helpers.models import default_hidden, dense_vae
+    assert default_hidden(784) == (512, 256)  # MNIST's, unchanged
+    small = dense_vae(2, image_shape=(8, 8))
+    assert small.encoder.count_params() < 5000  # was 165,636 (512 and 256 units for 64 pixels)
+    mnist = dense_vae(2)
+    assert [l.units for l in mnist.encoder.layers if hasattr(l, "units")][:2] == [512, 256]
+    assert [l.units for l in small.decoder.layers if hasattr(l, "units")][:2] == [24, 40]

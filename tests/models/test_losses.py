@@ -152,3 +152,13 @@ def test_bernoulli_log_weights_by_hand():
         log_pz = -0.5 * (z**2 + math.log(2 * math.pi))
         log_qz = -0.5 * (e**2 + math.log(2 * math.pi))
         assert w[i, 0] == pytest.approx(log_px + log_pz - log_qz, abs=1e-5)
+
+
+@pytest.mark.parametrize(("x", "words"), [
+    (np.full((2, 4), np.nan, "float32"), "contains NaN"),
+    (np.full((2, 4), 255.0, "float32"), "divide by 255"),
+])
+def test_bce_reconstruction_refuses_nan_and_0_255_images(x, words):
+    """Issue #26: only NumPy runtime warnings before."""
+    with pytest.raises(ValueError, match=words):
+        bce_reconstruction(x, np.full((2, 4), 0.5, "float32"))

@@ -248,3 +248,45 @@ def test_trained_vae_is_cached_and_its_settings_cover_what_changes_it(isolated_c
         VAERecipe(epochs=0)
     with pytest.raises(ValueError, match="reconstruction"):
         VAERecipe(epochs=1, reconstruction="l1")
+
+
+# --------------------------------------------------------------------------- issue #26: its own loss
+
+
+def test_a_loss_given_to_compile_is_refused_not_ignored():
+    from ae_helpers.models import dense_cvae
+    vae = dense_vae(2, hidden=(8,))
+    with pytest.raises(ValueError, match="loss='mse'.*reconstruction='mse'"):
+        vae.compile(optimizer="adam", loss="mse")  # was: accepted, trained on the cross-entropy
+    with pytest.raises(ValueError, match="ConditionalVAE trains on its own loss"):
+        dense_cvae(2, hidden=(8,)).compile(optimizer="adam", loss="binary_crossentropy")
+    vae.compile(optimizer="adam")  # an optimizer alone is fine
+
+
+def test_the_loss_reported_is_the_loss_chosen():
+    """A VAE built with reconstruction='mse' reports (and trains on) squared error + beta KL."""
+    from ae_helpers.models import kl_divergence, squared_error
+    vae = dense_vae(2, hidden=(8,), reconstruction="mse", beta=0.0, seed=0)
+    x = np.random.default_rng(1).random((8, 784)).astype("float32")
+    x_hat, mean, log_var = vae(x)
+    expected = float(np.mean(keras.ops.convert_to_numpy(squared_error(x, x_hat))))
+    reported = float(keras.ops.convert_to_numpy(vae.compute_loss(x, None, (x_hat, mean, log_var))))
+    assert reported == pytest.approx(expected, rel=1e-5)
+    kl = float(np.mean(keras.ops.convert_to_numpy(kl_divergence(mean, log_var))))
+    assert kl > 0 and reported != pytest.approx(expected + kl)  # beta 0: no KL in the loss
+
+
+def test_an_iwae_refuses_a_reconstruction_term_its_bound_cannot_use():
+    from ae_helpers.models import IWAE, burda_decoder, burda_encoder
+    with pytest.raises(ValueError, match="reconstruction='mse'.*Bernoulli"):
+        IWAE(burda_encoder(2, hidden=(8,)), burda_decoder(2, hidden=(8,)), reconstruction="mse")
+
+
+@pytest.mark.parametrize(("encoder", "decoder", "words"), [
+    (None, None, "encoder must be a keras.Model, got NoneType"),
+    ("enc", None, "encoder must be a keras.Model, got str"),
+])
+def test_vae_halves_that_are_not_models_are_named(encoder, decoder, words):
+    from ae_helpers.models import VAE
+    with pytest.raises(TypeError, match=words):
+        VAE(encoder, decoder)  # was: AttributeError: 'NoneType' object has no attribute 'output'

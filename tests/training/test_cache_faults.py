@@ -325,3 +325,290 @@ def test_a_reader_waits_for_a_writer_and_never_deletes_its_fresh_entry(workers, 
     assert loaded.from_cache and calls == []
     assert _until(proc, "DONE")[-1] == "DONE False"
     assert proc.wait(timeout=30) == 0 and _tmp_files(folder) == []
+
+
+# =========================================================================== issue #26
+# Faults of the environment leave the entry in place; a bad entry (malformed record, replaced
+# file) is rebuilt; a diverged model is never cached; a waiting process says for whom and stops.
+
+FAULT_WORKER = textwrap.dedent("""
+    import os, sys
+    mode, folder = sys.argv[1], sys.argv[2]
+    import resource, time
+    import keras
+    from ae_helpers.training import _cache as cache
+    if mode == "eacces" and os.getuid() == 0:  # a real permission failure needs another user
+        os.setgid(65534)  # (after the imports: Python itself may live where that user cannot read)
+        os.setuid(65534)
+
+    def train():
+        if mode == "hold":
+            print("TRAINING", flush=True)
+            for _ in range(600):
+                if os.path.exists(os.path.join(folder, "go")):
+                    break
+                time.sleep(0.1)
+        model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)])
+        model.compile(optimizer="adam", loss="mse")
+        return model
+
+    fillers = []
+    if mode == "emfile":  # use up every file descriptor this process may open, then free one
+        soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+        resource.setrlimit(resource.RLIMIT_NOFILE, (min(soft, 256), hard))
+        try:
+            while True:
+                fillers.append(os.open(os.devnull, os.O_RDONLY))
+        except OSError as err:
+            assert err.errno == 24, err
+        os.close(fillers.pop())  # one left: enough for the entry's lock, not for reading it
+    try:
+        trained = cache.load_or_train("worker", {"units": 2}, train)
+        outcome = f"DONE {trained.from_cache}"
+    except Exception as err:
+        outcome = f"RAISED {type(err).__name__}: {err}"
+    for fd in fillers:
+        os.close(fd)
+    print(outcome.replace(chr(10), " "), flush=True)
+""")
+
+
+def _fault_worker(mode: str, folder: Path, script_dir: Path, **env) -> subprocess.Popen:
+    script = script_dir / "fault_worker.py"
+    script.write_text(FAULT_WORKER)
+    script.chmod(0o644)
+    environment = {**os.environ, "AE_HELPERS_CACHE": str(folder), **env}
+    return subprocess.Popen([sys.executable, str(script), mode, str(folder)], env=environment,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def _snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in folder.iterdir() if not p.name.startswith(".")}
+
+
+def test_out_of_file_descriptors_in_a_real_process_raises_and_keeps_the_entry(isolated_cache,
+                                                                             tmp_path):
+    load_or_train("worker", {"units": 2}, _worker_train([]))
+    before = _snapshot(isolated_cache)
+    assert sorted(before) == [n for n in sorted(before) if n.startswith("worker-")] and before
+    proc = _fault_worker("emfile", isolated_cache, tmp_path)
+    out, err = proc.communicate(timeout=300)
+    last = out.strip().splitlines()[-1] if out.strip() else err[-2000:]
+    assert last.startswith("RAISED CacheEnvironmentError"), last
+    assert "Too many open files" in last and "left in place" in last and "ulimit" in last
+    assert _snapshot(isolated_cache) == before  # the good entry is neither deleted nor rewritten
+    calls: list = []
+    assert load_or_train("worker", {"units": 2}, _worker_train(calls)).from_cache and calls == []
+
+
+def test_permission_denied_in_a_real_process_raises_and_keeps_the_entry(monkeypatch):
+    import shutil
+    import tempfile
+    base = Path(tempfile.mkdtemp(prefix="ae-eacces-", dir="/tmp"))
+    try:
+        base.chmod(0o755)
+        folder, home = base / "cache", base / "home"
+        folder.mkdir(mode=0o777)
+        home.mkdir(mode=0o777)
+        folder.chmod(0o777)
+        home.chmod(0o777)
+        monkeypatch.setenv("AE_HELPERS_CACHE", str(folder))
+        first = load_or_train("worker", {"units": 2}, _worker_train([]))
+        for p in folder.iterdir():  # the lock may be taken, the record may not be read
+            p.chmod(0o666 if p.name.endswith(".lock") else 0o644)
+        first.path.with_suffix(".json").chmod(0o600 if os.getuid() == 0 else 0o000)
+        before = _snapshot(folder) if os.getuid() == 0 else None
+        proc = _fault_worker("eacces", folder, base, KERAS_HOME=str(home), HOME=str(home))
+        out, err = proc.communicate(timeout=300)
+        last = out.strip().splitlines()[-1] if out.strip() else err[-2000:]
+        assert last.startswith("RAISED CacheEnvironmentError"), last
+        assert "Permission denied" in last and "left in place" in last
+        assert first.path.exists() and first.path.with_suffix(".json").exists()
+        if before is not None:
+            assert _snapshot(folder) == before
+    finally:
+        shutil.rmtree(base, ignore_errors=True)
+
+
+@pytest.mark.parametrize("where", ["record", "model"])
+def test_an_io_error_while_reading_an_entry_raises_and_keeps_it(where, isolated_cache, monkeypatch):
+    import pathlib
+    first = load_or_train("tiny", {"units": 2}, _tiny())
+    before = _snapshot(isolated_cache)
+
+    def eio(*args, **kwargs):
+        raise OSError(errno.EIO, os.strerror(errno.EIO))
+
+    if where == "record":  # every way of reading the record fails, as a failing disk would
+        for method in ("read_text", "read_bytes"):
+            real = getattr(pathlib.Path, method)
+            monkeypatch.setattr(pathlib.Path, method,
+                                lambda self, *a, _real=real, **k: eio() if self.suffix == ".json"
+                                else _real(self, *a, **k))
+    else:
+        monkeypatch.setattr(keras.saving, "load_model", eio)
+    calls: list = []
+    with pytest.raises(cache.CacheEnvironmentError, match="Input/output error") as info:
+        load_or_train("tiny", {"units": 2}, _tiny(calls))
+    monkeypatch.undo()
+    assert info.value.errno == errno.EIO and "left in place" in str(info.value)
+    assert calls == [] and _snapshot(isolated_cache) == before and first.path.exists()
+
+
+@pytest.mark.parametrize(("edit", "words"), [
+    (lambda r: r.update(seconds=None), "'seconds' is None"),
+    (lambda r: r.update(seconds="3"), "'seconds' is '3'"),
+    (lambda r: r.update(history=None), "'history'"),
+    (lambda r: r.update(history={"loss": ["a"]}), "'history'"),
+    (lambda r: r.update(extras="codes"), "'extras'"),
+    (lambda r: r.pop("sha256"), "'sha256'"),
+])
+def test_a_valid_json_but_malformed_record_is_rebuilt_not_a_permanent_error(edit, words,
+                                                                          isolated_cache):
+    import json
+    first = load_or_train("tiny", {"units": 2}, _tiny())
+    meta = first.path.with_suffix(".json")
+    record = json.loads(meta.read_text())
+    edit(record)
+    meta.write_text(json.dumps(record))
+    calls: list = []
+    with pytest.warns(RuntimeWarning, match="ignoring unusable entry") as caught:
+        rebuilt = load_or_train("tiny", {"units": 2}, _tiny(calls))
+    assert words in str(caught[0].message)
+    assert calls == [1] and not rebuilt.from_cache
+    assert load_or_train("tiny", {"units": 2}, _tiny(calls)).from_cache and calls == [1]
+
+
+def test_a_record_that_is_a_json_list_is_rebuilt(isolated_cache):
+    first = load_or_train("tiny", {"units": 2}, _tiny())
+    first.path.with_suffix(".json").write_text("[1, 2]")
+    with pytest.warns(RuntimeWarning, match="record is a JSON list"):
+        assert not load_or_train("tiny", {"units": 2}, _tiny()).from_cache
+
+
+def _diverged(how: str):
+    def train():
+        model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)])
+        model.compile(optimizer="adam", loss="mse")
+        if how == "loss":  # a real divergence: the loss and then the weights become NaN
+            x = np.full((8, 3), np.nan, "float32")
+            model.fit(x, x[:, :2], epochs=1, verbose=0)
+        else:
+            kernel = model.layers[-1].kernel
+            kernel.assign(np.full(kernel.shape, np.inf, "float32"))
+        return model
+    return train
+
+
+@pytest.mark.parametrize("how", ["loss", "weights"])
+def test_a_model_with_non_finite_loss_or_weights_is_never_cached(how, isolated_cache):
+    from ae_helpers.training import NonFiniteModelError
+    with pytest.raises(NonFiniteModelError, match="training diverged") as info:
+        load_or_train("tiny", {"units": 2}, _diverged(how))
+    assert isinstance(info.value, UncacheableModelError)
+    assert isinstance(info.value.model, keras.Model)  # handed back to look at
+    assert ("loss in the last epoch" if how == "loss" else "weight") in str(info.value)
+    if how == "loss":
+        assert np.isnan(info.value.history["loss"][-1])
+    assert _entries(isolated_cache) == []
+    calls: list = []
+    assert not load_or_train("tiny", {"units": 2}, _tiny(calls)).from_cache and calls == [1]
+
+
+@pytest.mark.parametrize(("extras", "words"), [
+    ([np.zeros(3)], "extras of type list"),
+    (np.zeros(3), "extras of type ndarray"),
+    ("codes", "extras of type str"),
+])
+def test_extras_that_are_not_a_mapping_never_lose_the_model(extras, words, isolated_cache):
+    model_made: list = []
+
+    def train():
+        model = _tiny()()
+        model_made.append(model)
+        return model, extras
+    with pytest.raises(UncacheableModelError) as info:
+        load_or_train("tiny", {"units": 2}, train)
+    assert words in str(info.value) and "expected a dict" in str(info.value)
+    assert info.value.model is model_made[0]
+    assert info.value.extras is extras
+    assert _entries(isolated_cache) == []
+
+
+def test_a_tuple_of_three_never_loses_the_model(isolated_cache):
+    model = _tiny()()
+    with pytest.raises(UncacheableModelError, match="tuple of 3 items") as info:
+        load_or_train("tiny", {"units": 2}, lambda: (model, {}, {}))
+    assert info.value.model is model
+
+
+@pytest.mark.parametrize("which", ["model", "extras"])
+def test_a_file_replaced_by_another_valid_one_is_not_served(which, isolated_cache):
+    def train(value):
+        def fit():
+            model = _tiny()()
+            model.layers[-1].kernel.assign(np.full((3, 2), value, "float32"))
+            return model, {"codes": np.full(4, value, "float32")}
+        return fit
+    first = load_or_train("tiny", {"units": 2}, train(1.0))
+    other = load_or_train("tiny", {"units": 3}, train(2.0))
+    suffix = ".keras" if which == "model" else ".extras.npz"
+    first.path.with_suffix(suffix).write_bytes(other.path.with_suffix(suffix).read_bytes())
+    with pytest.warns(RuntimeWarning, match="no longer match"):
+        again = load_or_train("tiny", {"units": 2}, train(1.0))
+    assert not again.from_cache
+    assert np.all(again.extras["codes"] == 1.0)
+    served = load_or_train("tiny", {"units": 2}, train(1.0))
+    assert served.from_cache and np.all(served.extras["codes"] == 1.0)
+    kernel = keras.ops.convert_to_numpy(served.model.layers[-1].kernel)
+    assert np.all(kernel == 1.0)
+
+
+def test_a_record_names_the_digest_of_its_model(isolated_cache):
+    import hashlib
+    import json
+    first = load_or_train("tiny", {"units": 2}, _tiny())
+    record = json.loads(first.path.with_suffix(".json").read_text())
+    assert record["sha256"] == hashlib.sha256(first.path.read_bytes()).hexdigest()
+
+
+@pytest.fixture
+def holder(isolated_cache, tmp_path):
+    """A real process that holds the lock of entry ("worker", units 2) while it trains."""
+    proc = _fault_worker("hold", isolated_cache, tmp_path)
+    line = proc.stdout.readline()
+    assert line.startswith("TRAINING"), line + proc.stderr.read()[-2000:]
+    yield proc
+    (isolated_cache / "go").touch()
+    proc.communicate(timeout=120)
+
+
+def test_a_waiting_process_says_for_whom_and_gives_up_naming_the_holder(holder, capfd):
+    start = time.monotonic()
+    with pytest.raises(cache.CacheLockTimeout) as info:
+        load_or_train("worker", {"units": 2}, _worker_train([]), lock_timeout=1.0)
+    assert 0.9 <= time.monotonic() - start < 30
+    message = str(info.value)
+    assert f"process {holder.pid} on " in message and "gave up after 1 s" in message
+    assert "AE_HELPERS_LOCK_TIMEOUT" in message
+    waiting = capfd.readouterr().err
+    assert f"waiting for process {holder.pid}" in waiting and "giving up after 1 s" in waiting
+
+
+def test_the_wait_is_configurable_by_environment(holder, monkeypatch):
+    monkeypatch.setenv("AE_HELPERS_LOCK_TIMEOUT", "0.5")
+    with pytest.raises(cache.CacheLockTimeout, match=f"process {holder.pid}"):
+        load_or_train("worker", {"units": 2}, _worker_train([]))
+
+
+def test_a_waiting_process_loads_the_entry_when_the_holder_finishes(holder, isolated_cache):
+    threading.Timer(1.0, (isolated_cache / "go").touch).start()
+    calls: list = []
+    loaded = load_or_train("worker", {"units": 2}, _worker_train(calls), lock_timeout=60)
+    assert loaded.from_cache and calls == []
+
+
+@pytest.mark.parametrize("value", [-1.0, float("nan"), "10"])
+def test_a_bad_lock_timeout_is_refused(value, isolated_cache):
+    with pytest.raises(ValueError, match="lock_timeout must be a number of seconds >= 0"):
+        load_or_train("tiny", {"units": 2}, _tiny(), lock_timeout=value)

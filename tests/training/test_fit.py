@@ -115,3 +115,78 @@ def test_threaded_batches_train_the_same_weights_as_keras_default_pipeline_on_te
         for workers in (1, 2):
             assert not all(np.array_equal(a, b) for a, b in zip(initial[workers], weights[workers]))
             assert all(np.isfinite(w).all() for w in weights[workers])
+
+
+# --------------------------------------------------------------------------- issue #26
+
+
+class _LaterBatchBad(keras.utils.PyDataset):
+    """Four good batches in [0, 1], except batch ``bad``, which holds ``value``."""
+
+    def __init__(self, bad: int, value: float):
+        super().__init__()
+        self.bad, self.value = bad, value
+
+    def __len__(self):
+        return 4
+
+    def __getitem__(self, index):
+        x = np.full((8, 4), 0.5, "float32")
+        if index == self.bad:
+            x[3, 1] = self.value
+        return x, x
+
+
+def _dense4():
+    model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(4, activation="sigmoid")])
+    model.compile(optimizer="adam", loss="binary_crossentropy")
+    return model
+
+
+@pytest.mark.parametrize(("value", "words"), [
+    (255.0, "x (batch 2) must lie in [0, 1]; got values from 0.5 to 255 (0-255 pixels"),
+    (float("nan"), "x (batch 2) contains NaN or infinite values"),
+])
+def test_every_batch_of_a_pydataset_is_checked_not_only_the_first(value, words):
+    with pytest.raises(Exception) as info:  # was: trained on, to a negative or NaN loss
+        train(_dense4(), _LaterBatchBad(2, value), epochs=1, log_every=0)
+    assert words in str(info.value)
+
+
+def test_a_good_pydataset_trains_through_the_check():
+    history = train(_dense4(), _LaterBatchBad(-1, 0.0), epochs=2, log_every=0)
+    assert len(history.history["loss"]) == 2 and np.isfinite(history.history["loss"]).all()
+
+
+def _conv_colour():
+    from ae_helpers.models import conv_vae
+    return conv_vae(2, image_shape=(8, 8, 3), filters=(4, 8), dense=8)
+
+
+def test_channels_first_colour_images_are_refused_or_converted_on_request():
+    rng = np.random.default_rng(0)
+    last = rng.random((16, 8, 8, 3)).astype("float32")
+    first = np.ascontiguousarray(np.moveaxis(last, -1, 1))  # (16, 3, 8, 8)
+    vae = _conv_colour()
+    with pytest.raises(ValueError, match=r"channels first.*np\.moveaxis\(x, 1, -1\)"):
+        train(vae, first, epochs=1, log_every=0, targets=False)  # was: reshaped, colours scrambled
+    train(vae, first, epochs=1, log_every=0, targets=False, channels_first=True, batch_size=8)
+    with pytest.raises(TypeError, match="channels_first must be True or False"):
+        train(vae, last, epochs=1, channels_first="yes")
+
+
+def test_a_generator_is_refused_naming_what_train_takes():
+    gen = (np.zeros((4, 4), "float32") for _ in range(3))
+    with pytest.raises(TypeError, match="x is a generator; .*PyDataset"):
+        train(_dense4(), gen, epochs=1)  # was: "got dtype object"
+
+
+def test_a_conditional_vae_needs_its_labels():
+    from ae_helpers.models import dense_cvae
+    from ae_helpers.training import LabelledBatches
+    cvae = dense_cvae(2, hidden=(8,))
+    x = np.random.default_rng(0).random((8, 784)).astype("float32")
+    y = np.arange(8) % 10
+    with pytest.raises(ValueError, match="ConditionalVAE.*LabelledBatches"):
+        train(cvae, x, y, epochs=1)  # was: OperatorNotAllowedInGraphError
+    train(cvae, LabelledBatches(x, y, batch_size=4), epochs=1, log_every=0)

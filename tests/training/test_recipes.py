@@ -208,7 +208,7 @@ def test_a_fitted_judge_is_a_recipe_with_its_data_checked_at_the_door(isolated_c
     x, y = _digits(60)
     with pytest.raises(ValueError, match="images must lie in \\[0, 1\\]"):
         FittedJudgeRecipe(images=x * 255, labels=y)
-    with pytest.raises(ValueError, match="got 59 labels for 60 images"):
+    with pytest.raises(ValueError, match=r"one class label per image \(60\), got shape \(59,\)"):
         FittedJudgeRecipe(images=x, labels=y[:-1])
     recipe = FittedJudgeRecipe(images=x, labels=y, epochs=1, batch_size=20)
     assert recipe.quick().train_size == QUICK_TRAIN_SIZE and len(recipe.quick().data()["x_train"]) == 60
@@ -216,3 +216,58 @@ def test_a_fitted_judge_is_a_recipe_with_its_data_checked_at_the_door(isolated_c
     judge = fit_judge(x, y, epochs=1, batch_size=20, quick=False)
     again = trained(recipe, quick=False)
     assert judge.n_classes == 4 and not judge.from_cache and again.from_cache
+
+
+# --------------------------------------------------------------------------- issue #26: any classes
+
+
+@pytest.fixture(scope="module")
+def threes_and_sevens():
+    np = pytest.importorskip("numpy")
+    datasets = pytest.importorskip("sklearn.datasets")
+    digits = datasets.load_digits()
+    keep = np.isin(digits.target, [3, 7])
+    return (digits.images[keep] / 16).astype("float32"), digits.target[keep]
+
+
+def test_a_judge_fitted_on_labels_3_and_7_has_two_classes_named_3_and_7(threes_and_sevens,
+                                                                     isolated_cache):
+    import numpy as np
+
+    from ae_helpers.measure import generation_report, normalised_entropy
+    from ae_helpers.models import dense_vae
+    from ae_helpers.training import fit_judge
+
+    x, y = threes_and_sevens
+    judge = fit_judge(x[:300], y[:300], validation=(x[300:], y[300:]), epochs=8)
+    assert judge.n_classes == 2 and judge.classes.tolist() == [3, 7]  # was 8 classes, 0-7
+    assert judge.test_accuracy > 0.9
+    assert set(judge.predict(x[300:]).tolist()) <= {3, 7}
+    threes, sevens = x[y == 3], x[y == 7]
+    m = min(len(threes), len(sevens))
+    report = judge.score(np.concatenate([threes[:m], sevens[:m]]), threshold=0.5)
+    assert report.histogram.shape == (2,) and report.entropy > 0.98  # was at most log 2 / log 8
+    assert normalised_entropy(np.array([m, m])) == 1.0
+    assert set(report.as_row()) == {"recognised", "class_entropy", "share_3", "share_7"}
+    vae = dense_vae(2, image_shape=(8, 8), hidden=(16,))
+    codes = np.random.default_rng(0).normal(size=(50, 2)).astype("float32")
+    full = generation_report(vae.decoder, judge, codes=codes, n=24, grid_n=4, n_anchors=3)
+    assert full.area_share.shape == (2,) and full.classes.tolist() == [3, 7]
+    assert all(row["top_digit"] in (3, 7) for row in full.rows())
+
+
+def test_fit_judge_takes_string_labels_and_refuses_validation_labels_it_never_saw(
+        threes_and_sevens, isolated_cache):
+    import numpy as np
+
+    from ae_helpers.training import fit_judge
+
+    x, y = threes_and_sevens
+    names = np.where(y == 3, "three", "seven")
+    judge = fit_judge(x[:200], names[:200], epochs=1)
+    assert judge.classes.tolist() == ["seven", "three"]
+    assert set(judge.predict(x[:10]).tolist()) <= {"seven", "three"}
+    with pytest.raises(ValueError, match=r"validation labels hold \[9\], not among"):
+        fit_judge(x[:200], y[:200], validation=(x[200:202], np.array([3, 9])), epochs=1)
+    with pytest.raises(ValueError, match="at least 2 classes"):
+        fit_judge(x[:20], np.full(20, 3), epochs=1)

@@ -141,7 +141,7 @@ def test_class_histograms_normalises_counts_and_annotates():
     assert fig.axes[1].get_title() == "noise\nentropy 0.00"
 
 
-@pytest.mark.parametrize("hist,match", [({}, "empty"), ({"a": np.ones(9)}, "10 non-negative"),
+@pytest.mark.parametrize("hist,match", [({}, "empty"), ({"a": np.ones(10), "b": np.ones(9)}, "10 non-negative"),
                                         ({"a": np.zeros(10)}, "not all zero")])
 def test_class_histograms_rejects_bad_input(hist, match):
     with pytest.raises(ValueError, match=match):
@@ -180,3 +180,36 @@ def test_conditional_grid_rows_say_how_many_samples_obey():
         conditional_grid(images(3), [3, 3, 8])
     with pytest.raises(ValueError, match="labels"):
         conditional_grid(images(3), [3, 3])
+
+
+def test_class_histograms_take_any_number_of_classes():
+    """Issue #26: ten bins only before."""
+    from ae_helpers.viz import class_histograms
+    fig = class_histograms({"samples": [4, 6], "data": [5, 5]}, classes=[3, 7])
+    assert [t.get_text() for t in fig.axes[0].get_xticklabels()] == ["3", "7"]
+    assert fig.axes[0].lines[0].get_ydata()[0] == 0.5
+    with pytest.raises(ValueError, match="need 2 non-negative counts"):
+        class_histograms({"a": [1, 1], "b": [1, 1, 1]})
+    plt.close("all")
+
+
+def test_image_grid_takes_the_image_shape_its_error_suggests():
+    """Issue #26: the error for flat colour rows suggested an image_shape= it did not take."""
+    from ae_helpers.viz import image_grid
+    rows = np.random.default_rng(0).random((2, 48)).astype("float32")
+    fig = image_grid(rows, image_shape=(4, 4, 3))
+    assert fig.axes[0].images[0].get_array().shape == (4, 4, 3)
+    with pytest.raises(ValueError, match=r"image_shape=\(h, w, c\)"):
+        image_grid(rows)
+    plt.close("all")
+
+
+def test_the_difference_of_colour_images_is_one_signed_value_per_pixel():
+    """Issue #26: the signed difference of colour images was drawn as RGB, clipped to [0, 1]."""
+    x = np.full((2, 4, 4, 3), 0.9, "float32")
+    x_hat = np.full((2, 4, 4, 3), 0.1, "float32")
+    fig = reconstruction_figure(x, x_hat)
+    drawn = np.asarray(fig.axes[4].images[0].get_array())  # bottom row, first image
+    assert drawn.shape == (4, 4)
+    np.testing.assert_allclose(drawn, -0.8, atol=1e-6)  # lost ink: negative, not clipped to 0
+    plt.close("all")

@@ -59,8 +59,10 @@ def test_scatter_rejects_wrong_shapes():
         latent_scatter(np.zeros((5, 3)), np.zeros(5, int))
     with pytest.raises(ValueError, match="labels"):
         latent_scatter(np.zeros((5, 2)), np.zeros(4, int))
-    with pytest.raises(ValueError, match="0-9"):
-        latent_scatter(np.zeros((2, 2)), [0, 10])
+    with pytest.raises(ValueError, match="not in classes"):  # any labels, but those named
+        latent_scatter(np.zeros((2, 2)), [0, 10], classes=range(10))
+    with pytest.raises(TypeError, match="integer or string class labels"):
+        latent_scatter(np.zeros((2, 2)), [0.5, 1.5])
 
 
 def test_decoded_grid_axes_are_latent_coordinates_and_holes_are_shaded():
@@ -110,8 +112,10 @@ def test_area_share_bars_draw_every_series_and_the_ten_percent_line():
     ax = fig.axes[0]
     assert len(ax.patches) == 20
     assert ax.lines[0].get_ydata()[0] == pytest.approx(0.1)
+    with pytest.raises(ValueError, match="10 non-negative"):  # 9 shares for 10 classes
+        area_share_bars({"area": np.ones(9)}, classes=range(10))
     with pytest.raises(ValueError, match="10 non-negative"):
-        area_share_bars({"area": np.ones(9)})
+        area_share_bars({"area": np.ones(10), "other": np.ones(9)})
 
 
 def test_pick_mosaics_and_generation_bars():
@@ -136,3 +140,26 @@ def test_pick_mosaics_and_generation_bars():
     assert [t.get_text() for t in left.get_xticklabels()] == ["box", "near"]
     with pytest.raises(ValueError, match="no reports"):
         generation_bars([])
+
+
+def test_the_scatter_takes_any_labels():
+    """Issue #26: labels 0-9 only before."""
+    from ae_helpers.viz import latent_scatter
+    z = np.random.default_rng(0).normal(size=(30, 2))
+    fig = latent_scatter(z, np.array([3, 7, 12] * 10))
+    texts = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    assert texts == ["3", "7", "12"] and fig.axes[0].get_legend().get_title().get_text() == "class"
+    fig = latent_scatter(z, np.array(["b", "a"] * 15), classes=["b", "a"])
+    assert [t.get_text() for t in fig.axes[0].get_legend().get_texts()] == ["b", "a"]
+    with pytest.raises(ValueError, match=r"labels hold \['c'\], not in classes"):
+        latent_scatter(z[:3], ["a", "b", "c"], classes=["a", "b"])
+    plt.close("all")
+
+
+def test_area_share_bars_take_any_number_of_classes():
+    from ae_helpers.viz import area_share_bars
+    fig = area_share_bars({"area": [0.5, 0.5]}, classes=[3, 7])
+    ax = fig.axes[0]
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["3", "7"]
+    assert ax.lines[0].get_ydata()[0] == 0.5  # the balanced share of two classes
+    plt.close("all")

@@ -47,12 +47,14 @@ from ._images import (
     as_image_shape,
     as_images,
     check_image_values,
+    range_message,
 )
 from ._models import (
     check_encoder,
     check_fits_model,
     model_input_shape,
     model_output_shape,
+    refuse_channels_first,
 )
 from ._memory import (
     check_memory,
@@ -87,5 +89,7 @@ __all__ = [
     "memory_limit",
     "model_input_shape",
     "model_output_shape",
+    "range_message",
+    "refuse_channels_first",
     "to_numpy",
 ]

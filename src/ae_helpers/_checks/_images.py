@@ -42,6 +42,41 @@ def as_image_shape(shape: Any, *, name: str = "image_shape") -> tuple[int, ...]:
     raise ValueError(f"{name} must be (d,), (h, w) or (h, w, c), got {shape!r}")
 
 
+def _number(value: float) -> str:
+    """``value`` with as many digits as it takes to tell it from 0 and 1 (1.0000001 is not "1")."""
+    short = f"{value:g}"
+    return short if float(short) == value else f"{value:.9g}"
+
+
+def range_message(name: str, lo: float, hi: float) -> str:
+    """The error message for values outside [0, 1], with the fix that fits the values seen.
+
+    Examples
+    --------
+    >>> print(range_message("x", 0.0, 1.0000001))
+    x must lie in [0, 1]; got values from 0 to 1.0000001 (just above 1: rounding, e.g. of a resize or a sum; clip with np.clip(x, 0, 1))
+    >>> print(range_message("x", 0.0, 16.0))
+    x must lie in [0, 1]; got values from 0 to 16 (levels 0-16, like scikit-learn's digits? divide by 16)
+    """
+    seen = f"{name} must lie in [0, 1]; got values from {_number(lo)} to {_number(hi)}"
+    if hi > 1.0:
+        if hi <= 1.01:
+            hint = f"just above 1: rounding, e.g. of a resize or a sum; clip with np.clip({name}, 0, 1)"
+        elif hi <= 16.0 and float(hi).is_integer():
+            level = int(hi)
+            hint = (f"levels 0-{level}, like scikit-learn's digits? divide by {level}"
+                    if level == 16 else f"levels 0-{level}? divide by the top level, {level}")
+        elif hi <= 255.0:
+            hint = "0-255 pixels? divide by 255"
+        else:
+            hint = f"divide by the largest value, {_number(hi)}, or rescale to [0, 1]"
+    elif lo >= -1.0:
+        hint = f"values in [-1, 1]? map them with ({name} + 1) / 2"
+    else:
+        hint = "rescale them to [0, 1]"
+    return f"{seen} ({hint})"
+
+
 def _floating_array(images: Any, name: str) -> np.ndarray:
     """``images`` (an array or a backend tensor on any device) as a floating-point NumPy array."""
     images = to_numpy(images)
@@ -60,7 +95,7 @@ def _floating_array(images: Any, name: str) -> np.ndarray:
 
 
 def as_images(images: Any, *, name: str = "images", layout: str = "channels",
-              image_shape: Any = None) -> np.ndarray:
+              image_shape: Any = None, image_shape_param: bool = False) -> np.ndarray:
     """Return ``images`` as a float32 batch in [0, 1], in one of three layouts.
 
     A batch is ``(n, h, w)`` (greyscale), ``(n, h, w, c)`` (``c`` channels: 3 for colour), or flat
@@ -79,6 +114,9 @@ def as_images(images: Any, *, name: str = "images", layout: str = "channels",
     image_shape : tuple of int, optional
         The shape the images must have (for example a model's input shape without the batch
         axis): ``(d,)``, ``(h, w)`` or ``(h, w, c)``. The batch must have as many values per image.
+    image_shape_param : bool
+        Whether the caller takes an ``image_shape`` argument (the error for flat rows of unknown
+        shape suggests it only then: ``image_grid`` does, most helpers do not).
 
     Raises
     ------
@@ -121,16 +159,16 @@ def as_images(images: Any, *, name: str = "images", layout: str = "channels",
         raise ValueError(f"{name} contains NaN or infinite values")
     lo, hi = float(arr.min()), float(arr.max())
     if lo < 0.0 or hi > 1.0:
-        hint = " (0-255 pixels? divide by 255)" if hi > 1.0 else ""
-        raise ValueError(f"{name} must lie in [0, 1]; got values from {lo:g} to {hi:g}{hint}")
+        raise ValueError(range_message(name, lo, hi))
     arr = arr.astype(np.float32, copy=False)
     if layout == "flat":
         return arr.reshape(len(arr), -1)
     if len(shape) == 1:
         raise ValueError(
             f"{name} must be images of a known height and width: flat rows of {shape[0]} values "
-            "are not a square; pass image_shape=(h, w) or (h, w, c), or give the batch as "
-            "(n, h, w) / (n, h, w, c)"
+            "are not a square; give the batch as (n, h, w) or (n, h, w, c), e.g. "
+            f"{name}.reshape(-1, h, w, 3) for colour"
+            + (", or pass image_shape=(h, w, c)" if image_shape_param else "")
         )
     if layout == "image" and shape[2] == 1:
         shape = shape[:2]
@@ -178,6 +216,5 @@ def check_image_values(images: Any, name: str = "images") -> np.ndarray:
             raise ValueError(f"{name} contains NaN or infinite values")
         lo, hi = min(lo, b_lo), max(hi, b_hi)
     if lo < 0.0 or hi > 1.0:
-        hint = " (0-255 pixels? divide by 255)" if hi > 1.0 else ""
-        raise ValueError(f"{name} must lie in [0, 1]; got values from {lo:g} to {hi:g}{hint}")
+        raise ValueError(range_message(name, lo, hi))
     return arr

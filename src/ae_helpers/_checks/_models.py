@@ -48,18 +48,44 @@ def model_output_shape(model: Any) -> tuple[int, ...] | None:
     return None
 
 
+def refuse_channels_first(batch_shape: Any, model_shape: Any, name: str = "images") -> None:
+    """Refuse colour images given channels first, ``(n, c, h, w)``, for a model that reads
+    ``(h, w, c)``: they hold the right number of values, and a reshape would scramble them.
+
+    Examples
+    --------
+    >>> refuse_channels_first((5, 3, 32, 32), (32, 32, 3), "x")
+    Traceback (most recent call last):
+    ...
+    ValueError: x have examples of shape (3, 32, 32), channels first; the model reads (32, 32, 3), channels last, and reshaping would scramble the colours. Convert them with np.moveaxis(x, 1, -1) (train takes channels_first=True)
+    """
+    batch = tuple(int(d) for d in batch_shape)
+    shape = tuple(model_shape) if model_shape is not None else ()
+    if (len(batch) == 4 and len(shape) == 3 and shape[2] is not None and shape[2] > 1
+            and batch[1:] == (shape[2], shape[0], shape[1]) and batch[1:] != shape):
+        raise ValueError(
+            f"{name} have examples of shape {batch[1:]}, channels first; the model reads {shape}, "
+            f"channels last, and reshaping would scramble the colours. Convert them with "
+            f"np.moveaxis({name}, 1, -1) (train takes channels_first=True)")
+
+
 def check_fits_model(images: np.ndarray, model: Any, name: str = "images", *,
-                     side: str = "input") -> np.ndarray:
+                     side: str = "input", channels_first: bool = False) -> np.ndarray:
     """Return ``images`` shaped as the model's input: their per-example size must be the model's.
 
     Images whose examples hold as many values as the model's input (``(n, 784)`` for a model that
     reads ``(28, 28, 1)``) are reshaped to it (a view, no copy); a model whose input shape is not
     known takes them as they are.
 
+    Colour images given channels first, ``(n, c, h, w)`` for a model that reads ``(h, w, c)``,
+    hold the right number of values, but reshaping would scramble them: they are refused, or
+    converted with ``channels_first=True``.
+
     Raises
     ------
     ValueError
-        If the sizes differ (images of another data set, or of the wrong resolution).
+        If the sizes differ (images of another data set, or of the wrong resolution), or colour
+        images come channels first without ``channels_first=True``.
 
     Examples
     --------
@@ -73,8 +99,15 @@ def check_fits_model(images: np.ndarray, model: Any, name: str = "images", *,
     ValueError: images have examples of shape (32, 32) (1024 values); the model reads (784,) (784 values)
     """
     shape = model_input_shape(model) if side == "input" else model_output_shape(model)
+    if channels_first:
+        if images.ndim != 4:
+            raise ValueError(f"channels_first=True needs {name} of shape (n, c, h, w), got shape "
+                             f"{tuple(images.shape)}")
+        images = np.moveaxis(images, 1, -1)
     if shape is None:
         return images
+    if not channels_first:
+        refuse_channels_first(images.shape, shape, name)
     have, need = int(np.prod(images.shape[1:])), int(np.prod(shape))
     if have != need:
         verb = "reads" if side == "input" else "outputs"

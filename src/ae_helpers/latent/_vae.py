@@ -71,6 +71,13 @@ def generate(vae: VAE, n: int, *, seed: int = 0, batch_size: int = 1000) -> np.n
     """
     if not isinstance(vae, VAE):
         raise TypeError(f"vae must be a VAE (see dense_vae), got {type(vae).__name__}")
+    from ..models import ConditionalVAE
+
+    if isinstance(vae, ConditionalVAE):
+        raise TypeError(
+            f"vae is a ConditionalVAE {vae.name!r}, whose decoder needs the label of each image "
+            "as well as its code; draw labelled samples with "
+            "latent.conditioned_samples(cvae, latent.requested_labels(...)) instead")
     n = check_int(n, "n")
     check_memory(n * (vae.latent_dim + 2 * int(np.prod(vae.decoder.output_shape[1:]))) * 4,
                  f"generate(n={n}) ({n} decoded images)")

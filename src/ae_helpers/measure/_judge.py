@@ -5,6 +5,10 @@ image is *recognised* when the judge gives one digit a probability of at least `
 batch we report the share recognised, the histogram of predicted digits and its normalised entropy
 (1.0 = all ten digits equally often, 0.0 = a single digit).
 
+A judge fitted to other images (:func:`ae_helpers.training.fit_judge`) has its own classes: any
+number of them, with the label names it was fitted on (``judge.classes``, for example
+``[3, 7]``); histograms, shares and entropies count those classes, not ten digits.
+
 The judge is trained once per machine and settings and then loaded from the model cache
 (:func:`ae_helpers.training.load_judge`).
 """
@@ -34,11 +38,14 @@ class JudgeReport:
     recognised : float
         Share of images whose top class probability is at least ``threshold``.
     histogram : np.ndarray
-        Counts of the predicted digit, shape ``(10,)``, over all images.
+        Counts of the predicted class, shape ``(n_classes,)`` (``(10,)`` for MNIST's digits), in
+        the order of ``classes``.
     entropy : float
-        Normalised entropy of ``histogram`` in [0, 1].
+        Normalised entropy of ``histogram`` in [0, 1] (divided by ``log(n_classes)``).
     threshold : float
         The confidence threshold used.
+    classes : np.ndarray or None
+        The label of each bin (``None``: ``0 … n_classes - 1``).
     """
 
     n: int
@@ -46,13 +53,19 @@ class JudgeReport:
     histogram: np.ndarray
     entropy: float
     threshold: float
+    classes: np.ndarray | None = None
+
+    @property
+    def labels(self) -> np.ndarray:
+        """The label of each histogram bin."""
+        return np.arange(len(self.histogram)) if self.classes is None else np.asarray(self.classes)
 
     def as_row(self) -> dict[str, float]:
-        """Return the scores as a flat dict (for a table row)."""
+        """Return the scores as a flat dict (for a table row): ``share_<label>`` per class."""
         return {
             "recognised": self.recognised,
             "class_entropy": self.entropy,
-            **{f"share_{d}": c / self.n for d, c in enumerate(self.histogram)},
+            **{f"share_{d}": c / self.n for d, c in zip(self.labels.tolist(), self.histogram)},
         }
 
 
@@ -118,12 +131,39 @@ class Judge:
 
     Use :func:`ae_helpers.training.load_judge` for MNIST's, or
     :func:`ae_helpers.training.fit_judge` to fit one to any labelled image set.
+
+    Parameters
+    ----------
+    model : keras.Model
+        Images → class probabilities ``(n, n_classes)``.
+    test_accuracy : float
+        Its accuracy on held-out images.
+    from_cache : bool
+        Whether it was loaded from the model cache.
+    classes : array-like, optional
+        The label of each output, in order (default ``0 … n_classes - 1``): a judge fitted on
+        labels ``{3, 7}`` has two outputs and ``classes == [3, 7]``.
+
+    Examples
+    --------
+    >>> judge = Judge(judge_network((8, 8), n_classes=2), 1.0, False, classes=[3, 7])
+    >>> judge.n_classes, judge.classes.tolist()
+    (2, [3, 7])
     """
 
-    def __init__(self, model: keras.Model, test_accuracy: float, from_cache: bool) -> None:
+    def __init__(self, model: keras.Model, test_accuracy: float, from_cache: bool,
+                 classes: Any = None) -> None:
         self.model = model
         self.test_accuracy = test_accuracy
         self.from_cache = from_cache
+        n = int(model.output_shape[-1])
+        if classes is None:
+            self.classes = np.arange(n)
+        else:
+            self.classes = np.asarray(classes)
+            if self.classes.shape != (n,) or len(np.unique(self.classes)) != n:
+                raise ValueError(f"classes must be {n} distinct labels, one per output of the "
+                                 f"model, got {self.classes.tolist()!r}")
 
     @property
     def n_classes(self) -> int:
@@ -131,12 +171,13 @@ class Judge:
         return int(self.model.output_shape[-1])
 
     def probabilities(self, images: np.ndarray) -> np.ndarray:
-        """Class probabilities, shape ``(n, n_classes)``, for images in [0, 1] of the judge's shape."""
+        """Class probabilities, shape ``(n, n_classes)`` in the order of ``classes``, for images in
+        [0, 1] of the judge's shape."""
         return run_model(self.model, model_input(self.model, images), batch_size=1024)[0]
 
     def predict(self, images: np.ndarray) -> np.ndarray:
-        """The predicted digit of each image, shape ``(n,)``."""
-        return self.probabilities(images).argmax(axis=1)
+        """The predicted class of each image, shape ``(n,)``, as a label of ``classes``."""
+        return self.classes[self.probabilities(images).argmax(axis=1)]
 
     def score(self, images: np.ndarray, *, threshold: float = DEFAULT_THRESHOLD) -> JudgeReport:
         """Judge a batch: share recognised, histogram of predictions, normalised entropy.
@@ -163,11 +204,31 @@ class Judge:
             histogram=hist,
             entropy=normalised_entropy(hist),
             threshold=float(threshold),
+            classes=self.classes,
         )
 
 
+def classes_of(judge: Any, n_outputs: int) -> np.ndarray:
+    """The labels of a judge's outputs: its ``classes``, else ``0 … n_outputs - 1``.
+
+    Examples
+    --------
+    >>> classes_of(object(), 3).tolist()
+    [0, 1, 2]
+    """
+    classes = getattr(judge, "classes", None)
+    if classes is None:
+        return np.arange(n_outputs)
+    classes = np.asarray(classes)
+    if classes.shape != (n_outputs,):
+        raise ValueError(f"the judge's classes {classes.tolist()!r} do not match its "
+                         f"{n_outputs} outputs")
+    return classes
+
+
 def accuracy_on(model: keras.Model, images: np.ndarray, labels: np.ndarray) -> float:
-    """The share of ``images`` whose most probable digit under ``model`` is their label.
+    """The share of ``images`` whose most probable class under ``model`` is their label (labels
+    as output positions ``0 … n_classes - 1``).
 
     Examples
     --------

@@ -33,7 +33,6 @@ from .._checks import (
     as_images,
     check_codes,
     check_int,
-    check_labels,
     check_number,
     check_numbers,
     check_seed,
@@ -50,7 +49,7 @@ from ..latent import (
     sample_normal,
 )
 from ..models import latent_dim_of
-from ._judge import DEFAULT_THRESHOLD, JudgeReport, normalised_entropy
+from ._judge import DEFAULT_THRESHOLD, JudgeReport, classes_of, normalised_entropy
 
 PICKS = ("real", "recon", "box", "normal", "near")
 """The ways of picking latent points, in table order (``"real"`` only when real images are given)."""
@@ -116,7 +115,8 @@ def neighbourhood_profile(
     decoder : keras.Model
         ``(n, d)`` codes → images in [0, 1].
     judge : ae_helpers.measure.Judge
-        Anything with ``probabilities(images) -> (n, 10)``.
+        Anything with ``probabilities(images) -> (n, n_classes)`` (and, optionally, ``classes``:
+        the label of each output).
     anchors : array-like
         One code ``(d,)`` or several ``(k, d)``.
     radii : sequence of float
@@ -147,7 +147,7 @@ def neighbourhood_profile(
     images = decode(decoder, points.reshape(-1, d))
     probs = judge.probabilities(np.concatenate([centre_images, images]))
     anchor_labels = probs[: len(a)].argmax(axis=1)
-    rest = probs[len(a):].reshape(len(a), len(r), n, 10)
+    rest = probs[len(a):].reshape(len(a), len(r), n, probs.shape[-1])  # any number of classes
     labels = rest.argmax(axis=-1)
     diff = images.reshape(len(a), len(r), n, -1) - centre_images.reshape(len(a), 1, 1, -1)
     return NeighbourhoodProfile(
@@ -191,14 +191,17 @@ class GenerationReport:
         Share of the ``grid_n × grid_n`` grid over the box that the judge does not recognise
         (``None`` unless ``d == 2``).
     area_share : np.ndarray or None
-        Shape ``(10,)``: of the recognised grid cells, the share each digit gets (sums to 1, or
-        all zeros if no cell is recognised); ``None`` unless ``d == 2``.
+        Shape ``(n_classes,)`` (``(10,)`` for MNIST's judge): of the recognised grid cells, the
+        share each class gets, in the order of ``classes`` (sums to 1, or all zeros if no cell is
+        recognised); ``None`` unless ``d == 2``.
     grid_n : int
         Grid points per side.
     relative_radii : np.ndarray
         Neighbourhood radii as fractions of ``scale``.
     neighbourhood : NeighbourhoodProfile
         Around ``n_anchors`` randomly chosen reference codes.
+    classes : np.ndarray or None
+        The judge's class labels (``None``: ``0 … n_classes - 1``).
     """
 
     name: str
@@ -214,9 +217,11 @@ class GenerationReport:
     grid_n: int
     relative_radii: np.ndarray
     neighbourhood: NeighbourhoodProfile
+    classes: np.ndarray | None = None
 
     def rows(self) -> list[dict[str, Any]]:
-        """One table row per way of picking: model, pick, recognised, class entropy, top digit."""
+        """One table row per way of picking: model, pick, recognised, class entropy, top class
+        (``top_digit``: the judge's label of the most frequent class)."""
         out = []
         for pick, rep in self.picks.items():
             share = rep.histogram / rep.n
@@ -225,7 +230,7 @@ class GenerationReport:
                 "pick": pick,
                 "recognised": rep.recognised,
                 "class_entropy": rep.entropy,
-                "top_digit": int(share.argmax()),
+                "top_digit": rep.labels[int(share.argmax())].item(),
                 "top_share": float(share.max()),
             })
         return out
@@ -342,14 +347,15 @@ def generation_report(
     for pick, pts in points.items():
         picks[pick] = _score(judge, decode(decoder, pts), threshold)
 
-    hole_share = area_share = None
+    hole_share = area_share = classes = None
     if d == 2:
         grid_n = check_int(grid_n, "grid_n", minimum=2)
         _, _, grid = grid_points(n=grid_n, box=box)
         probs = judge.probabilities(decode(decoder, grid))
         ok = probs.max(axis=1) >= threshold
         hole_share = float(1.0 - ok.mean())
-        counts = np.bincount(probs.argmax(axis=1)[ok], minlength=10).astype(np.float64)
+        classes = classes_of(judge, probs.shape[1])
+        counts = np.bincount(probs.argmax(axis=1)[ok], minlength=probs.shape[1]).astype(np.float64)
         area_share = counts / counts.sum() if counts.sum() else counts
 
     rel = np.asarray(relative_radii, dtype=np.float64).ravel()
@@ -361,11 +367,14 @@ def generation_report(
         name=str(name), latent_dim=d, n=n, threshold=float(threshold), box=box, scale=scale,
         picks=picks, near_sigma=float(near_sigma), hole_share=hole_share, area_share=area_share,
         grid_n=int(grid_n), relative_radii=rel, neighbourhood=profile,
+        classes=classes if classes is not None else next(
+            (r.classes for r in picks.values() if r.classes is not None), None),
     )
 
 
 def area_entropy(report: GenerationReport) -> float | None:
-    """Normalised entropy of the per-digit area share (1 = every digit gets 10 %), or ``None``."""
+    """Normalised entropy of the per-class area share (1 = every class gets the same share, 10 %
+    for ten digits), or ``None``."""
     if report.area_share is None or not report.area_share.any():
         return None
     return normalised_entropy(report.area_share)
@@ -446,11 +455,13 @@ def conditional_scores(judge: Any, images: Any, labels: Any, *, threshold: float
     Parameters
     ----------
     judge : ae_helpers.measure.Judge
-        Anything with ``probabilities(images) -> (n, 10)``.
+        Anything with ``probabilities(images) -> (n, n_classes)`` (and, optionally, ``classes``:
+        the label of each output).
     images : array-like
         Generated images, one per label.
-    labels : array-like of int
-        The digit requested for each image.
+    labels : array-like
+        The class requested for each image, as one of the judge's ``classes`` (digits 0-9 for
+        MNIST's judge).
     threshold : float
         Judge confidence needed to count an image as recognised.
 
@@ -458,8 +469,8 @@ def conditional_scores(judge: Any, images: Any, labels: Any, *, threshold: float
     -------
     dict
         ``recognised`` (top probability >= threshold), ``on_request`` (judged digit = requested
-        digit), ``recognised_on_request`` (both at once), and ``per_digit_on_request`` (a list of
-        10 shares, ``nan`` for digits not requested).
+        class), ``recognised_on_request`` (both at once), and ``per_digit_on_request`` (a list of
+        one share per class of the judge, ``nan`` for classes not requested).
 
     Examples
     --------
@@ -471,13 +482,20 @@ def conditional_scores(judge: Any, images: Any, labels: Any, *, threshold: float
     (0.667, 1.0)
     """
     x = as_images(images)
-    y = check_labels(labels, len(x))
     threshold = check_number(threshold, "threshold", minimum=1e-9, maximum=1.0)
     probs = np.asarray(judge.probabilities(x))
-    judged = probs.argmax(axis=1)
+    classes = classes_of(judge, probs.shape[1])
+    y = np.asarray(labels)
+    if y.ndim != 1 or len(y) != len(x):
+        raise ValueError(f"labels must be 1-D, one per image ({len(x)}), got shape {y.shape}")
+    unknown = sorted(set(np.unique(y).tolist()) - set(classes.tolist()))
+    if unknown:
+        raise ValueError(f"labels hold {unknown[:5]!r}, which are not classes of the judge "
+                         f"({classes.tolist()!r}); request one of those")
+    judged = classes[probs.argmax(axis=1)]
     recognised = probs.max(axis=1) >= threshold
     hit = judged == y
-    per_digit = [float(hit[y == d].mean()) if (y == d).any() else float("nan") for d in range(10)]
+    per_digit = [float(hit[y == d].mean()) if (y == d).any() else float("nan") for d in classes]
     return {
         "recognised": float(recognised.mean()),
         "on_request": float(hit.mean()),

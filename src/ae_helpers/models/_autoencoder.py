@@ -14,7 +14,42 @@ from typing import Any
 import keras
 import numpy as np
 
-from .._checks import check_choice, check_latent_dim, check_number
+from .._checks import check_choice, check_int, check_latent_dim, check_number
+
+MNIST_HIDDEN = (512, 256)
+"""The default hidden widths for MNIST's 784 pixels; other input sizes scale them."""
+
+
+def default_hidden(n_values: int) -> tuple[int, int]:
+    """Hidden widths for ``n_values`` inputs: MNIST's ``(512, 256)`` scaled by ``n_values / 784``,
+    rounded to multiples of 8, at least 16 and never wider than MNIST's (more memory and time,
+    for inputs larger than MNIST, without a measured gain here).
+
+    Examples
+    --------
+    >>> default_hidden(784), default_hidden(64), default_hidden(3072)
+    ((512, 256), (40, 24), (512, 256))
+    """
+    scale = int(n_values) / 784
+    return tuple(min(w, max(16, 8 * round(w * scale / 8))) for w in MNIST_HIDDEN)
+
+
+def hidden_widths(hidden: Any, n_values: int, *, mirror: bool = False) -> tuple[int, ...]:
+    """``hidden`` as a tuple of Python ints (NumPy integers are taken), or the scaled default
+    (:func:`default_hidden`, reversed for a decoder when ``mirror``) when it is ``None``.
+
+    Examples
+    --------
+    >>> hidden_widths((np.int64(8),), 784), hidden_widths(None, 64, mirror=True)
+    ((8,), (24, 40))
+    """
+    if hidden is None:
+        widths = default_hidden(n_values)
+        return tuple(reversed(widths)) if mirror else widths
+    if isinstance(hidden, (str, bytes)) or not hasattr(hidden, "__iter__"):
+        raise TypeError(f"hidden must be a sequence of layer widths such as (512, 256), got "
+                        f"{hidden!r}")
+    return tuple(check_int(w, f"hidden[{i}]") for i, w in enumerate(hidden))
 
 IMAGE_SHAPE = (28, 28)
 
@@ -23,10 +58,13 @@ def dense_encoder(
     latent_dim: int,
     *,
     input_shape: tuple[int, ...] = (784,),
-    hidden: Sequence[int] = (512, 256),
+    hidden: Sequence[int] | None = None,
     name: str = "encoder",
 ) -> keras.Model:
     """Build a dense encoder: images of ``input_shape`` → codes of ``latent_dim`` numbers.
+
+    ``hidden`` defaults to widths scaled to the input size (:func:`default_hidden`: ``(512, 256)``
+    for MNIST's 784 pixels, ``(40, 24)`` for 8×8 images).
 
     Examples
     --------
@@ -34,6 +72,7 @@ def dense_encoder(
     (None, 2)
     """
     latent_dim = check_latent_dim(latent_dim)
+    hidden = hidden_widths(hidden, int(np.prod(input_shape)))
     inputs = keras.Input(shape=tuple(input_shape), name="image")
     h = keras.layers.Flatten()(inputs) if len(input_shape) > 1 else inputs
     for units in hidden:
@@ -46,10 +85,13 @@ def dense_decoder(
     latent_dim: int,
     *,
     output_shape: tuple[int, ...] = (784,),
-    hidden: Sequence[int] = (256, 512),
+    hidden: Sequence[int] | None = None,
     name: str = "decoder",
 ) -> keras.Model:
     """Build a dense decoder: codes of ``latent_dim`` numbers → images in [0, 1] (sigmoid).
+
+    ``hidden`` defaults to the encoder's default widths for the output size, reversed
+    (``(256, 512)`` for MNIST).
 
     Examples
     --------
@@ -57,6 +99,7 @@ def dense_decoder(
     (None, 28, 28)
     """
     latent_dim = check_latent_dim(latent_dim)
+    hidden = hidden_widths(hidden, int(np.prod(output_shape)), mirror=True)
     inputs = keras.Input(shape=(latent_dim,), name="code")
     h = inputs
     for units in hidden:
@@ -93,7 +136,7 @@ def dense_autoencoder(
     latent_dim: int,
     *,
     image_shape: tuple[int, ...] = (784,),
-    hidden: Sequence[int] = (512, 256),
+    hidden: Sequence[int] | None = None,
     loss: str = "binary_crossentropy",
     learning_rate: float = 1e-3,
 ) -> keras.Model:
@@ -107,8 +150,9 @@ def dense_autoencoder(
         M, the size of the code.
     image_shape : tuple of int
         Shape of one image: ``(784,)`` (flat) or ``(28, 28)``.
-    hidden : sequence of int
-        Widths of the encoder's hidden layers; the decoder mirrors them.
+    hidden : sequence of int, optional
+        Widths of the encoder's hidden layers; the decoder mirrors them. Default: scaled to the
+        image size (:func:`default_hidden`: ``(512, 256)`` for 784 pixels, ``(40, 24)`` for 64).
     loss : str
         ``"binary_crossentropy"`` (pixels as probabilities) or ``"mse"``.
     learning_rate : float
@@ -128,6 +172,7 @@ def dense_autoencoder(
     """
     check_choice(loss, "loss", ("binary_crossentropy", "mse"))
     check_number(learning_rate, "learning_rate", positive=True)
+    hidden = hidden_widths(hidden, int(np.prod(image_shape)))
     encoder = dense_encoder(latent_dim, input_shape=image_shape, hidden=hidden)
     decoder = dense_decoder(latent_dim, output_shape=image_shape, hidden=tuple(reversed(hidden)))
     model = chain(encoder, decoder)

@@ -25,6 +25,7 @@ import numpy as np  # noqa: F401 - the examples use it
 from keras import ops
 
 from .._checks import check_latent_dim, check_learning_rate
+from ._autoencoder import hidden_widths
 from ._vae import VAE
 
 N_CLASSES = 10
@@ -54,7 +55,7 @@ def conditional_encoder(
     image = keras.Input(shape=(784,), name="image")
     label = keras.Input(shape=(int(n_classes),), name="label")
     h = keras.layers.Concatenate()([image, label])
-    for units in hidden:
+    for units in hidden_widths(hidden, 784):
         h = keras.layers.Dense(units, activation="relu")(h)
     mean = keras.layers.Dense(latent_dim, name="mean")(h)
     log_var = keras.layers.Dense(latent_dim, name="log_var")(h)
@@ -81,7 +82,7 @@ def conditional_decoder(
     code = keras.Input(shape=(latent_dim,), name="code")
     label = keras.Input(shape=(int(n_classes),), name="label")
     h = keras.layers.Concatenate()([code, label])
-    for units in hidden:
+    for units in hidden_widths(hidden, 784):
         h = keras.layers.Dense(units, activation="relu")(h)
     pixels = keras.layers.Dense(784, activation="sigmoid", name="pixels")(h)
     return keras.Model([code, label], pixels, name=name)
@@ -188,6 +189,7 @@ def dense_cvae(
     >>> cvae.latent_dim, cvae.n_classes, cvae.beta
     (2, 10, 1.0)
     """
+    hidden = hidden_widths(hidden, 784)
     encoder = conditional_encoder(latent_dim, hidden=hidden)
     decoder = conditional_decoder(latent_dim, hidden=tuple(reversed(hidden)))
     cvae = ConditionalVAE(encoder, decoder, beta=beta, reconstruction=reconstruction, seed=seed)

@@ -157,7 +157,9 @@ class IWAE(VAE):
 
     def __init__(self, encoder: keras.Model, decoder: keras.Model, *, k: int = 5,
                  seed: int | None = None, **kwargs: Any) -> None:
-        kwargs.setdefault("reconstruction", "bce")  # the bound's p(x|z): Bernoulli pixels
+        if kwargs.setdefault("reconstruction", "bce") != "bce":  # the bound's p(x|z): Bernoulli
+            raise ValueError(f"reconstruction={kwargs['reconstruction']!r}: the IWAE bound uses "
+                             "Bernoulli pixels (reconstruction='bce') only; leave it out")
         super().__init__(encoder, decoder, seed=seed, **kwargs)
         self.k = check_int(k, "k")
 

@@ -32,7 +32,7 @@ from typing import Any, NamedTuple
 import numpy as np
 from keras import ops
 
-from .._checks import check_int, check_observation, check_seed
+from .._checks import check_int, check_observation, check_seed, range_message
 
 RECONSTRUCTIONS = ("bce", "mse")
 _EPSILON = 1e-7  # Keras's own clipping of probabilities in binary cross-entropy
@@ -156,12 +156,19 @@ def bce_reconstruction(x: Any, x_hat: Any) -> Any:
     Parameters
     ----------
     x, x_hat : array-like or tensor
-        Images and reconstructions in [0, 1], same shape ``(batch, ...)``.
+        Images and reconstructions in [0, 1], same shape ``(batch, ...)``. Images given as NumPy
+        arrays are checked (NaN, or values outside [0, 1] such as 0-255 pixels, are refused); a
+        backend tensor, as inside training, is taken as it is.
 
     Returns
     -------
     tensor
         Shape ``(batch,)``.
+
+    Raises
+    ------
+    ValueError
+        If ``x`` is a NumPy array holding NaN/inf or values outside [0, 1].
 
     Examples
     --------
@@ -170,6 +177,7 @@ def bce_reconstruction(x: Any, x_hat: Any) -> Any:
     [1.3863]
     """
     x, x_hat = _check_pair(x, x_hat)
+    _check_pixels(x, "x")
     x = ops.convert_to_tensor(x, dtype="float32")
     x_hat = ops.clip(ops.convert_to_tensor(x_hat, dtype="float32"), _EPSILON, 1.0 - _EPSILON)
     per_pixel = -(x * ops.log(x_hat) + (1.0 - x) * ops.log(1.0 - x_hat))
@@ -243,6 +251,18 @@ def negative_elbo_per_example(x: Any, x_hat: Any, mean: Any, log_var: Any) -> An
     [2.7726]
     """
     return bce_reconstruction(x, x_hat) + kl_divergence(mean, log_var)
+
+
+def _check_pixels(x: Any, name: str) -> None:
+    """Refuse NumPy images with NaN or values outside [0, 1] (backend tensors pass unchecked:
+    inside a training step their values cannot be read)."""
+    if isinstance(x, np.ndarray) and x.size and np.issubdtype(x.dtype, np.number):
+        lo, hi = float(np.min(x)), float(np.max(x))
+        if not (np.isfinite(lo) and np.isfinite(hi)):
+            raise ValueError(f"{name} contains NaN or infinite values; the cross-entropy of such "
+                             "pixels is undefined: drop or repair those images")
+        if lo < 0.0 or hi > 1.0:
+            raise ValueError(range_message(name, lo, hi))
 
 
 def _check_pair(x: Any, x_hat: Any) -> tuple[Any, Any]:

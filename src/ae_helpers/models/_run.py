@@ -11,7 +11,7 @@ from typing import Any
 import keras
 import numpy as np
 
-from .._checks import as_images, check_int, to_numpy
+from .._checks import as_images, check_int, refuse_channels_first, to_numpy
 
 
 def run_model(model: keras.Model, inputs: Any, *, batch_size: int = 1000) -> list[np.ndarray]:
@@ -76,6 +76,7 @@ def model_input(model: Any, images: Any, *, name: str = "images") -> np.ndarray:
         raise TypeError(f"expected a model with one image input, got {type(model).__name__} "
                         f"with input shape {shape}")
     shape = tuple(shape[1:])
+    refuse_channels_first(getattr(images, "shape", np.shape(images)), shape, name)
     if any(d is None for d in shape):  # a convolutional model of any height and width
         return as_images(images, name=name, layout="channels")
     x = as_images(images, name=name, layout="flat", image_shape=shape)

@@ -28,7 +28,7 @@ from .._checks import (
     check_number,
     check_optional_int,
 )
-from ._autoencoder import dense_decoder
+from ._autoencoder import dense_decoder, hidden_widths
 from ._losses import RECONSTRUCTIONS, kl_divergence, reconstruction_loss
 
 
@@ -119,6 +119,12 @@ class VAE(keras.Model):
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
+        for half, value in (("encoder", encoder), ("decoder", decoder)):
+            if not isinstance(value, keras.Model):
+                raise TypeError(
+                    f"{half} must be a keras.Model, got {type(value).__name__} ({value!r:.40}); "
+                    f"build one with dense_vae_encoder/dense_decoder (or conv_vae_encoder/"
+                    f"conv_decoder), or use dense_vae(latent_dim) for both halves")
         check_choice(reconstruction, "reconstruction", RECONSTRUCTIONS)
         beta = check_number(beta, "beta", minimum=0)
         self._check_halves(encoder, decoder)
@@ -161,6 +167,33 @@ class VAE(keras.Model):
     def _images(self, x: Any, y: Any) -> Any:
         """The images the reconstruction is compared with."""
         return x if y is None else y
+
+    def compile(self, optimizer: Any = "rmsprop", loss: Any = None, *args: Any,
+                **kwargs: Any) -> None:
+        """Compile with an optimizer; the loss is the model's own and cannot be replaced.
+
+        ``compile(loss=...)`` used to be accepted and ignored (a VAE compiled with ``loss="mse"``
+        trained on its cross-entropy); it is refused now, naming the way to get that loss.
+
+        Raises
+        ------
+        ValueError
+            If ``loss`` is given.
+        """
+        if loss is not None:
+            raise ValueError(
+                f"loss={loss!r}: a {type(self).__name__} trains on its own loss, "
+                f"reconstruction ({self.reconstruction!r}) + beta × KL, which compile cannot "
+                "replace; leave loss out, and for the squared error build the model with "
+                "reconstruction='mse' (e.g. dense_vae(2, reconstruction='mse'))")
+        super().compile(optimizer, None, *args, **kwargs)
+
+    def compile_from_config(self, config: dict[str, Any]) -> None:
+        # Keras skips this for a model whose compile() is its own: do what it would do.
+        config = keras.saving.deserialize_keras_object(config)
+        self.compile(**config)
+        if hasattr(self, "optimizer") and self.built:
+            self.optimizer.build(self.trainable_variables)
 
     @property
     def latent_dim(self) -> int:
@@ -213,10 +246,13 @@ def dense_vae_encoder(
     latent_dim: int,
     *,
     input_shape: tuple[int, ...] = (784,),
-    hidden: Sequence[int] = (512, 256),
+    hidden: Sequence[int] | None = None,
     name: str = "encoder",
 ) -> keras.Model:
     """Build a dense VAE encoder: images → ``[mean, log_var]``, each of size ``latent_dim``.
+
+    ``hidden`` defaults to widths scaled to the input size (``(512, 256)`` for 784 pixels; see
+    :func:`ae_helpers.models.default_hidden`).
 
     Introduced in chapter 4 (``book/04_vae.ipynb``).
 
@@ -226,6 +262,7 @@ def dense_vae_encoder(
     [(None, 2), (None, 2)]
     """
     latent_dim = check_latent_dim(latent_dim)
+    hidden = hidden_widths(hidden, int(np.prod(input_shape)))
     inputs = keras.Input(shape=tuple(input_shape), name="image")
     h = keras.layers.Flatten()(inputs) if len(input_shape) > 1 else inputs
     for units in hidden:
@@ -350,7 +387,7 @@ def dense_vae(
     latent_dim: int,
     *,
     image_shape: tuple[int, ...] = (784,),
-    hidden: Sequence[int] = (512, 256),
+    hidden: Sequence[int] | None = None,
     beta: float = 1.0,
     reconstruction: str = "bce",
     learning_rate: float | keras.optimizers.schedules.LearningRateSchedule = 1e-3,
@@ -364,8 +401,10 @@ def dense_vae(
         Size of the latent space.
     image_shape : tuple of int
         One image's shape: ``(784,)`` (flat MNIST), ``(28, 28)``, ``(8, 8)``, ``(32, 32, 3)``...
-    hidden : sequence of int
-        Widths of the encoder's hidden layers.
+    hidden : sequence of int, optional
+        Widths of the encoder's hidden layers. Default: scaled to the image size
+        (:func:`~ae_helpers.models.default_hidden`: ``(512, 256)`` for 784 pixels, ``(40, 24)``
+        for 8×8 images).
     beta, reconstruction, seed
         As in :class:`VAE`.
     learning_rate : float or schedule
@@ -381,6 +420,7 @@ def dense_vae(
     >>> vae.latent_dim, vae.beta, vae.reconstruction
     (2, 1.0, 'bce')
     """
+    hidden = hidden_widths(hidden, int(np.prod(image_shape)))
     encoder = dense_vae_encoder(latent_dim, input_shape=image_shape, hidden=hidden)
     decoder = dense_decoder(latent_dim, output_shape=image_shape, hidden=tuple(reversed(hidden)))
     vae = VAE(encoder, decoder, beta=beta, reconstruction=reconstruction, seed=seed)

@@ -20,7 +20,16 @@ from ._batches import (
     is_batch_source,
     steps_per_epoch,
 )
-from ._cache import Trained, UncacheableModelError, cache_dir, fingerprint, load_or_train
+from ._cache import (
+    CacheEnvironmentError,
+    CacheLockTimeout,
+    NonFiniteModelError,
+    Trained,
+    UncacheableModelError,
+    cache_dir,
+    fingerprint,
+    load_or_train,
+)
 from ._fit import ShortLog, train, warmup_cosine
 from ._recipes import (
     FRAMES,
@@ -57,11 +66,14 @@ __all__ = [
     "ArrayBatches",
     "AutoencoderRecipe",
     "BurdaRecipe",
+    "CacheEnvironmentError",
+    "CacheLockTimeout",
     "CVAERecipe",
     "FittedJudgeRecipe",
     "JudgeRecipe",
     "LabelledBatches",
     "LatentSnapshots",
+    "NonFiniteModelError",
     "Recipe",
     "ShortLog",
     "Trained",

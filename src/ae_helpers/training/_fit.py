@@ -7,6 +7,7 @@ them to Keras one batch at a time (:mod:`._batches`) and prints a line every few
 
 from __future__ import annotations
 
+import collections.abc
 import time
 from typing import Any
 
@@ -19,8 +20,9 @@ from .._checks import (
     check_int,
     check_number,
     check_targets,
+    range_message,
 )
-from ._batches import ArrayBatches, is_batch_source
+from ._batches import ArrayBatches, LabelledBatches, is_batch_source
 
 
 class ShortLog(keras.callbacks.Callback):
@@ -60,6 +62,7 @@ def train(
     seed: int = 0,
     callbacks: list[keras.callbacks.Callback] | None = None,
     batches: type[ArrayBatches] = ArrayBatches,
+    channels_first: bool = False,
 ) -> keras.callbacks.History:
     """Train a compiled model on in-memory arrays with a short log (no progress bars).
 
@@ -75,7 +78,9 @@ def train(
         Images are checked as every helper checks them: floating point, finite, in [0, 1], as
         many values per example as the model's input (they are reshaped to it); floating-point
         targets are images too, integer targets class labels. A batch source is checked on its
-        first batch.
+        first batch, and a :class:`keras.utils.PyDataset`'s every later batch is checked as it is
+        made (its minimum and maximum: two passes over the batch, far less than a training step).
+        A :class:`~ae_helpers.models.ConditionalVAE` takes :class:`LabelledBatches`.
     epochs : int
         Number of passes over ``x``.
     batch_size : int
@@ -92,6 +97,9 @@ def train(
     batches : type
         :class:`ArrayBatches` or a subclass that packs ``x`` and ``y`` differently (e.g.
         :class:`LabelledBatches`, images and labels as one input).
+    channels_first : bool
+        ``x`` (and array validation images) are colour images ``(n, c, h, w)``: move the channels
+        last, as the model reads them. Without it such images are refused, never reshaped.
 
     Returns
     -------
@@ -101,9 +109,12 @@ def train(
     Raises
     ------
     TypeError
-        If images are not floating point (uint8 0-255 must be scaled), or not numeric.
+        If images are not floating point (uint8 0-255 must be scaled), or not numeric, or ``x`` is
+        a generator or iterator (wrap it in a :class:`keras.utils.PyDataset`).
     ValueError
-        If images are empty, hold NaN/inf or values outside [0, 1], or do not fit the model.
+        If images are empty, hold NaN/inf or values outside [0, 1] (in any batch of a
+        PyDataset), do not fit the model, or come channels first without ``channels_first``; if
+        a conditional VAE is given arrays instead of :class:`LabelledBatches`.
 
     Examples
     --------
@@ -118,21 +129,24 @@ def train(
     epochs = check_int(epochs, "epochs")
     if log_every is not None:
         check_int(log_every, "log_every", minimum=0)
+    if not isinstance(channels_first, bool):
+        raise TypeError(f"channels_first must be True or False, got {channels_first!r}")
+    _refuse_unbatched(model, x, batches)
     if is_batch_source(x):
         if y is not None:
             raise ValueError("y must be None when x is a batch source (its batches hold the targets)")
         _check_batch_source(x, model, "x")
-        data = x
+        data = _every_batch_checked(x, model, "x")
     else:
-        x, y = _checked_arrays(x, y, model, "x", "y")
+        x, y = _checked_arrays(x, y, model, "x", "y", channels_first)
         data = batches(x, y, batch_size=batch_size, seed=seed, targets=targets, drop_last=True)
     val = None
     if is_batch_source(validation):
         _check_batch_source(validation, model, "validation")
-        val = validation
+        val = _every_batch_checked(validation, model, "validation")
     elif validation is not None:
         vx, vy = validation if isinstance(validation, tuple) else (validation, None)
-        vx, vy = _checked_arrays(vx, vy, model, "validation", "validation targets")
+        vx, vy = _checked_arrays(vx, vy, model, "validation", "validation targets", channels_first)
         val = ArrayBatches(vx, vy, batch_size=max(batch_size, 512), shuffle=False, targets=targets)
     every = max(1, epochs // 5) if log_every is None else log_every
     _build_optimizer(model)
@@ -142,13 +156,33 @@ def train(
     return model.fit(data, epochs=epochs, validation_data=val, verbose=0, callbacks=extra)
 
 
-def _checked_arrays(x: Any, y: Any, model: keras.Model, name: str,
-                    y_name: str) -> tuple[np.ndarray, np.ndarray | None]:
+def _refuse_unbatched(model: keras.Model, x: Any, batches: type) -> None:
+    """Clear errors for what Keras would reject obscurely: generators, and a conditional VAE
+    given images without their labels."""
+    if (isinstance(x, (collections.abc.Iterator, collections.abc.Generator))
+            and not is_batch_source(x) and not isinstance(x, np.ndarray)):
+        raise TypeError(
+            f"x is a {type(x).__name__}; train takes NumPy arrays or a batch source: wrap "
+            "batches in a keras.utils.PyDataset (a class with __len__ and __getitem__), or pass "
+            "the arrays with ArrayBatches(x)")
+    from ..models import ConditionalVAE
+
+    if isinstance(model, ConditionalVAE) and not is_batch_source(x) and not (
+            isinstance(batches, type) and issubclass(batches, LabelledBatches)):
+        raise ValueError(
+            f"model is a ConditionalVAE, which reads images and labels together; x is "
+            f"{type(x).__name__} {tuple(np.shape(x)) if hasattr(x, 'shape') else ''}. Train it "
+            "with train(cvae, LabelledBatches(images, labels), epochs=...) or "
+            "train(cvae, images, labels, batches=LabelledBatches, epochs=...)")
+
+
+def _checked_arrays(x: Any, y: Any, model: keras.Model, name: str, y_name: str,
+                    channels_first: bool = False) -> tuple[np.ndarray, np.ndarray | None]:
     """Images (and targets) checked like every helper's, shaped as the model's input (and output).
 
     The one place where :func:`train` checks examples: arrays, and a batch source's first batch.
     """
-    x = check_fits_model(check_image_values(x, name), model, name)
+    x = check_fits_model(check_image_values(x, name), model, name, channels_first=channels_first)
     if y is not None:
         y = check_targets(y, len(x), y_name)
         if y.ndim >= 2:  # images to reconstruct: as many values as the model outputs
@@ -165,10 +199,10 @@ def _check_batch_source(source: keras.utils.PyDataset, model: keras.Model, name:
     Examples
     --------
     >>> model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(4)])
-    >>> _check_batch_source(ArrayBatches(np.full((8, 4), 2.0, "float32"), batch_size=4), model)
+    >>> _check_batch_source(ArrayBatches(np.full((8, 4), 200.0, "float32"), batch_size=4), model)
     Traceback (most recent call last):
     ...
-    ValueError: x (first batch) must lie in [0, 1]; got values from 2 to 2 (0-255 pixels? divide by 255)
+    ValueError: x (first batch) must lie in [0, 1]; got values from 200 to 200 (0-255 pixels? divide by 255)
     """
     label = f"{name} (first batch)"
     try:
@@ -189,6 +223,51 @@ def _check_batch_source(source: keras.utils.PyDataset, model: keras.Model, name:
         targets = batch[1] if len(batch) > 1 else None
     images = inputs[0] if isinstance(inputs, (tuple, list)) else inputs
     _checked_arrays(images, targets, model, label, f"{name} targets (first batch)")
+
+
+class _CheckedBatches(keras.utils.PyDataset):
+    """A PyDataset whose every batch's images are checked as they are made (min and max only:
+    two passes over the batch); the source's own settings and epoch hooks are kept."""
+
+    def __init__(self, source: keras.utils.PyDataset, name: str) -> None:
+        super().__init__(workers=source.workers, use_multiprocessing=source.use_multiprocessing,
+                         max_queue_size=source.max_queue_size)
+        self.source, self.name = source, name
+
+    @property
+    def num_batches(self) -> int | None:
+        return self.source.num_batches
+
+    def __len__(self) -> int:
+        return len(self.source)
+
+    def __getitem__(self, index: int) -> Any:
+        batch = self.source[index]
+        inputs = batch[0] if isinstance(batch, tuple) else batch
+        images = inputs[0] if isinstance(inputs, (tuple, list)) else inputs
+        arr = np.asarray(keras.ops.convert_to_numpy(images)) if not isinstance(
+            images, np.ndarray) else images
+        if arr.dtype.kind != "f" or arr.size == 0:
+            check_image_values(arr, f"{self.name} (batch {index})")
+        lo, hi = float(arr.min()), float(arr.max())
+        if not (np.isfinite(lo) and np.isfinite(hi)):
+            raise ValueError(f"{self.name} (batch {index}) contains NaN or infinite values")
+        if lo < 0.0 or hi > 1.0:
+            raise ValueError(range_message(f"{self.name} (batch {index})", lo, hi))
+        return batch
+
+    def on_epoch_begin(self) -> None:
+        self.source.on_epoch_begin()
+
+    def on_epoch_end(self) -> None:
+        self.source.on_epoch_end()
+
+
+def _every_batch_checked(source: Any, model: keras.Model, name: str) -> Any:
+    """A PyDataset wrapped so every batch is checked; other batch sources as they are."""
+    if isinstance(source, keras.utils.PyDataset) and not isinstance(source, _CheckedBatches):
+        return _CheckedBatches(source, name)
+    return source
 
 
 def _build_optimizer(model: keras.Model) -> None:

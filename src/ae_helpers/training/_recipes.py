@@ -40,7 +40,6 @@ from .._checks import (
     as_images,
     check_choice,
     check_int,
-    check_labels,
     check_latent_dim,
     check_number,
     check_optional_int,
@@ -452,6 +451,8 @@ class FittedJudgeRecipe(JudgeRecipe):
     ----------
     images, labels, validation
         The labelled images to fit and the held-out ones to measure on, as in :func:`fit_judge`.
+    classes : np.ndarray
+        The distinct labels, sorted (set from ``labels``); the judge's outputs, in this order.
 
     Examples
     --------
@@ -466,6 +467,7 @@ class FittedJudgeRecipe(JudgeRecipe):
     images: Any = dataclasses.field(default=None, repr=False, compare=False)
     labels: Any = dataclasses.field(default=None, repr=False, compare=False)
     validation: tuple[Any, Any] | None = dataclasses.field(default=None, repr=False, compare=False)
+    classes: Any = dataclasses.field(default=None, init=False, repr=False, compare=False)
     epochs: int = 30
     batch_size: int = 64
     learning_rate: float = 3e-3
@@ -473,27 +475,23 @@ class FittedJudgeRecipe(JudgeRecipe):
     def __post_init__(self) -> None:
         super().__post_init__()
         x = as_images(self.images, name="images")
-        y = np.asarray(self.labels)
-        if y.ndim != 1 or not np.issubdtype(y.dtype, np.integer) or len(y) == 0 or y.min() < 0:
-            raise ValueError(f"labels must be a non-empty 1-D array of class numbers >= 0, got "
-                             f"dtype {y.dtype} and shape {y.shape}")
-        n_classes = int(y.max()) + 1
-        y = check_labels(y, len(x), n_classes=n_classes)
+        classes, y = _class_indices(self.labels, len(x), "labels")
         if self.validation is None:
             vx, vy = x, y
         else:
             vx = as_images(self.validation[0], name="validation images", image_shape=x.shape[1:])
-            vy = check_labels(self.validation[1], len(vx), n_classes=n_classes,
-                              name="validation labels")
+            _, vy = _class_indices(self.validation[1], len(vx), "validation labels", classes)
+        object.__setattr__(self, "classes", classes)
         object.__setattr__(self, "images", x)
         object.__setattr__(self, "labels", y)
         object.__setattr__(self, "validation", (vx, vy))
 
     def _n_classes(self) -> int:
-        return int(self.labels.max()) + 1
+        return len(self.classes)
 
     def settings(self) -> dict[str, Any]:
         return {"image_shape": list(self.images.shape[1:]), "n_classes": self._n_classes(),
+                "classes": self.classes.tolist(),
                 "epochs": int(self.epochs), "batch_size": int(self.batch_size),
                 "learning_rate": float(self.learning_rate), "seed": int(self.seed)}
 
@@ -787,11 +785,14 @@ def fit_judge(
     ----------
     images : array-like
         Training images in [0, 1]: ``(n, h, w)``, ``(n, h, w, c)`` or flat square images.
-    labels : array-like of int
-        Class of each image, ``0 … n_classes - 1``.
+    labels : array-like of int or str
+        Class of each image: any set of at least two labels (``{3, 7}``, ``["cat", "dog"]``); the
+        judge has one output per distinct label, in sorted order, and keeps the labels as
+        ``judge.classes``.
     validation : tuple, optional
-        ``(images, labels)``: held-out images to measure ``test_accuracy`` on; without them it is
-        measured on the training images (an optimistic number).
+        ``(images, labels)`` (labels from the same set): held-out images to measure
+        ``test_accuracy`` on; without them it is measured on the training images (an optimistic
+        number).
     epochs, batch_size, learning_rate, seed
         The schedule.
     quick : bool, optional
@@ -802,7 +803,13 @@ def fit_judge(
     Returns
     -------
     Judge
-        With ``test_accuracy`` and ``n_classes``.
+        With ``test_accuracy``, ``n_classes`` and ``classes``.
+
+    Raises
+    ------
+    ValueError
+        If the labels are not 1-D, one per image, with at least two classes, or validation labels
+        hold a class the training labels do not.
 
     Examples
     --------
@@ -816,7 +823,8 @@ def fit_judge(
     recipe = FittedJudgeRecipe(images=images, labels=labels, validation=validation, epochs=epochs,
                                batch_size=batch_size, learning_rate=learning_rate, seed=seed)
     result = trained(recipe, quick=quick, log_every=log_every)
-    return Judge(result.model, float(result.extras["test_accuracy"]), result.from_cache)
+    return Judge(result.model, float(result.extras["test_accuracy"]), result.from_cache,
+                 classes=recipe.classes)
 
 
 def fit_burda(
@@ -903,3 +911,25 @@ def trained_burda(
     recipe = BurdaRecipe(objective=objective, k=k, epochs=epochs, batch_size=batch_size,
                          learning_rate=learning_rate, train_size=train_size, seed=seed)
     return trained(recipe, quick=quick, log_every=log_every)
+
+
+def _class_indices(labels: Any, n: int, name: str,
+                   classes: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """The sorted distinct labels and each label's position among them (``0 … n_classes - 1``)."""
+    y = np.asarray(labels)
+    if y.ndim != 1 or len(y) != n:
+        raise ValueError(f"{name} must be a 1-D array of one class label per image ({n}), got "
+                         f"shape {y.shape}")
+    if not (np.issubdtype(y.dtype, np.integer) or y.dtype.kind in "US") or y.dtype == bool:
+        raise TypeError(f"{name} must be integer or string class labels, got dtype {y.dtype}; "
+                        "convert them with np.asarray(labels).astype(int)")
+    if classes is None:
+        classes = np.unique(y)
+        if len(classes) < 2:
+            raise ValueError(f"{name} must hold at least 2 classes to judge between, got only "
+                             f"{classes.tolist()!r}")
+    unknown = np.setdiff1d(y, classes)
+    if len(unknown):
+        raise ValueError(f"{name} hold {unknown[:5].tolist()!r}, not among the training labels' "
+                         f"classes {classes.tolist()!r}")
+    return classes, np.searchsorted(classes, y).astype(np.int32)

@@ -65,6 +65,7 @@ def image_grid(
     title: str | None = None,
     labels: Sequence[str] | None = None,
     size: float = 0.9,
+    image_shape: Any = None,
 ) -> plt.Figure:
     """Show a batch of images as a grid (white background, dark ink).
 
@@ -81,14 +82,19 @@ def image_grid(
         One caption per image (for example the judge's verdict).
     size : float
         Inches per image.
+    image_shape : tuple of int, optional
+        ``(h, w)`` or ``(h, w, c)`` of flat rows that are not square greyscale images (flat
+        colour rows: ``(32, 32, 3)``).
 
     Examples
     --------
     >>> fig = image_grid(np.random.rand(20, 784).astype("float32"), cols=10, title="noise")
     >>> len(fig.axes)
     20
+    >>> len(image_grid(np.random.rand(2, 48).astype("float32"), image_shape=(4, 4, 3)).axes)
+    2
     """
-    x = as_images(images, layout="image")
+    x = as_images(images, layout="image", image_shape=image_shape, image_shape_param=True)
     if labels is not None and len(labels) != len(x):
         raise ValueError(f"got {len(labels)} labels for {len(x)} images")
     cols = min(check_int(cols, "cols"), len(x))
@@ -148,6 +154,8 @@ def reconstruction_figure(
     Introduced in chapter 1 (``book/01_compression.ipynb``). The difference, reconstruction minus
     original, is drawn in a diverging colour-blind-safe map centred at 0: red where the
     reconstruction has ink the original lacks, blue where it lost ink, white where they agree.
+    For colour images it is the difference averaged over the channels (one signed value per
+    pixel: an RGB image of signed values would be clipped to [0, 1] by Matplotlib).
 
     Parameters
     ----------
@@ -184,7 +192,10 @@ def reconstruction_figure(
     for j in range(n):
         show_image(axes[0, j], x[j])
         show_image(axes[1, j], x_hat[j])
-        diff = axes[2, j].imshow(x_hat[j] - x[j], cmap="RdBu_r", vmin=-1, vmax=1)
+        signed = x_hat[j] - x[j]
+        if signed.ndim == 3:  # colour: one signed value per pixel, not a clipped RGB image
+            signed = signed.mean(axis=-1)
+        diff = axes[2, j].imshow(signed, cmap="RdBu_r", vmin=-1, vmax=1)
         if labels is not None:
             axes[2, j].set_title(labels[j], fontsize=8)
     for ax in axes.flat:
@@ -322,43 +333,56 @@ def class_histograms(
     *,
     title: str | None = None,
     annotations: Mapping[str, str] | None = None,
+    classes: Sequence[Any] | None = None,
 ) -> plt.Figure:
-    """One bar chart of the ten digits' shares per source (for example the judge's verdicts).
+    """One bar chart of the classes' shares per source (for example the judge's verdicts).
 
     Introduced in chapter 0 (``book/00_why_pixels_fail.ipynb``).
 
     Parameters
     ----------
     histograms : mapping of str to sequence of float
-        Source name → counts of each digit 0-9 (normalised to shares here).
+        Source name → counts of each class (normalised to shares here): ten digits 0-9 for
+        MNIST's judge, or one count per class of any judge (``report.histogram``).
     title : str, optional
         Figure title.
     annotations : mapping of str to str, optional
         Extra text per source, written in its panel's title (for example the entropy).
+    classes : sequence, optional
+        The label of each bin (for example ``judge.classes``); default ``0 … n_bins - 1``.
 
     Raises
     ------
     ValueError
-        If there is no source, a histogram does not have 10 bins, or it sums to zero.
+        If there is no source, the histograms have different numbers of bins (or fewer than 2,
+        or not one per class), or one sums to zero.
 
     Examples
     --------
     >>> fig = class_histograms({"real": np.ones(10), "noise": np.eye(10)[8]})
     >>> len(fig.axes), fig.axes[1].get_title()
     (2, 'noise')
+    >>> fig = class_histograms({"samples": [5, 5]}, classes=[3, 7])
+    >>> [t.get_text() for t in fig.axes[0].get_xticklabels()]
+    ['3', '7']
     """
     if not histograms:
         raise ValueError("histograms is empty: nothing to plot")
-    fig, axes = plt.subplots(1, len(histograms), figsize=(2.6 * len(histograms), 2.6),
+    arrays = {name: np.asarray(c, dtype=np.float64) for name, c in histograms.items()}
+    k = len(np.ravel(classes)) if classes is not None else len(next(iter(arrays.values())))
+    labels = np.arange(k) if classes is None else np.asarray(classes).ravel()
+    fig, axes = plt.subplots(1, len(arrays), figsize=(max(2.6, 0.26 * k) * len(arrays), 2.6),
                              sharey=True, squeeze=False)
-    for ax, (name, counts) in zip(axes[0], histograms.items()):
-        counts = np.asarray(counts, dtype=np.float64)
-        if counts.shape != (10,) or counts.sum() <= 0 or (counts < 0).any():
-            raise ValueError(f"{name!r}: need 10 non-negative counts, not all zero; got {counts}")
-        ax.bar(range(10), counts / counts.sum(), color=plt.get_cmap("tab10")(range(10)))
-        ax.axhline(0.1, color="black", lw=0.8, ls="--")
-        ax.set_xticks(range(10))
-        ax.set_xlabel("digit")
+    colours = plt.get_cmap("tab10")(range(10)) if k <= 10 else plt.get_cmap("viridis")(
+        np.linspace(0, 1, k))
+    for ax, (name, counts) in zip(axes[0], arrays.items()):
+        if counts.shape != (k,) or k < 2 or counts.sum() <= 0 or (counts < 0).any():
+            raise ValueError(f"{name!r}: need {k} non-negative counts (one per class, at least 2), "
+                             f"not all zero; got {counts}")
+        ax.bar(range(k), counts / counts.sum(), color=colours[:k])
+        ax.axhline(1.0 / k, color="black", lw=0.8, ls="--")
+        ax.set_xticks(range(k), [str(c) for c in labels.tolist()])
+        ax.set_xlabel("digit" if k == 10 and classes is None else "class")
         extra = (annotations or {}).get(name)
         ax.set_title(f"{name}\n{extra}" if extra else name, fontsize=9)
     axes[0, 0].set_ylabel("share of images")

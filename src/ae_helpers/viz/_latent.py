@@ -24,6 +24,32 @@ DIGIT_COLOURS = plt.get_cmap("tab10").colors
 """One colour per digit 0-9 (Matplotlib's ``tab10``)."""
 
 
+def class_colours(classes: Any) -> list:
+    """One colour per class: digits 0-9 keep their ``tab10`` colour; other label sets get
+    ``tab10`` (up to 10 classes) or ``tab20`` (up to 20), then evenly spaced ``viridis`` colours.
+
+    Examples
+    --------
+    >>> class_colours([3, 7])[1] == DIGIT_COLOURS[7]
+    True
+    >>> len(class_colours([f"c{i}" for i in range(25)]))
+    25
+    """
+    labels = np.asarray(classes).ravel()
+    if labels.dtype.kind in "iu" and len(labels) and labels.min() >= 0 and labels.max() <= 9:
+        return [DIGIT_COLOURS[int(d)] for d in labels]
+    if len(labels) <= 10:
+        return list(DIGIT_COLOURS[: len(labels)])
+    if len(labels) <= 20:
+        return list(plt.get_cmap("tab20").colors[: len(labels)])
+    return [plt.get_cmap("viridis")(t) for t in np.linspace(0, 1, len(labels))]
+
+
+def _is_digits(classes: np.ndarray) -> bool:
+    return (classes.dtype.kind in "iu" and len(classes) > 0 and classes.min() >= 0
+            and classes.max() <= 9)
+
+
 def _axes(ax: plt.Axes | None, figsize: tuple[float, float]) -> tuple[plt.Figure, plt.Axes]:
     if ax is None:
         fig, ax = plt.subplots(figsize=figsize)
@@ -39,8 +65,9 @@ def latent_scatter(
     title: str = "Test digits in latent space",
     size: float = 3.0,
     alpha: float = 0.6,
+    classes: Any | None = None,
 ) -> plt.Figure:
-    """Scatter 2-D codes coloured by digit, with a legend.
+    """Scatter 2-D codes coloured by class, with a legend.
 
     Introduced in chapter 3 (``book/03_latent_holes.ipynb``).
 
@@ -49,20 +76,27 @@ def latent_scatter(
     codes : array-like
         ``(n, 2)`` latent codes.
     labels : array-like
-        ``(n,)`` digits 0-9.
+        ``(n,)`` class labels: digits 0-9, or any labels (``{3, 7}``, strings); digits keep their
+        ``tab10`` colour.
     ax : matplotlib Axes, optional
         Draw into this axes (for side-by-side figures); a new figure otherwise.
+    classes : array-like, optional
+        The classes in legend order (for example ``judge.classes``); default the sorted distinct
+        labels.
 
     Raises
     ------
     ValueError
-        If the codes are not 2-D or the labels do not match them.
+        If the codes are not 2-D, the labels do not match them, or a label is not in ``classes``.
 
     Examples
     --------
     >>> fig = latent_scatter(np.random.rand(50, 2), np.arange(50) % 10)
     >>> fig.axes[0].get_xlabel(), len(fig.axes[0].get_legend().get_texts())
     ('$z_1$', 10)
+    >>> fig = latent_scatter(np.random.rand(6, 2), ["cat", "dog", "cat", "owl", "dog", "cat"])
+    >>> [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    ['cat', 'dog', 'owl']
     """
     size = check_number(size, "size", positive=True)
     alpha = check_number(alpha, "alpha", minimum=0.0, maximum=1.0)
@@ -72,18 +106,24 @@ def latent_scatter(
     y = np.asarray(labels).ravel()
     if len(y) != len(z):
         raise ValueError(f"got {len(y)} labels for {len(z)} codes")
-    if len(y) and (y.min() < 0 or y.max() > 9):
-        raise ValueError("labels must be digits 0-9")
+    if y.dtype.kind not in "iuUS" or y.dtype == bool:
+        raise TypeError(f"labels must be integer or string class labels, got dtype {y.dtype}")
+    known = np.unique(y) if classes is None else np.asarray(classes).ravel()
+    unknown = np.setdiff1d(y, known)
+    if len(unknown):
+        raise ValueError(f"labels hold {unknown[:5].tolist()!r}, not in classes "
+                         f"{known.tolist()!r}; pass classes= with every label")
     fig, ax = _axes(ax, (6, 5.5))
-    for d in range(10):
+    for d, colour in zip(known, class_colours(known)):
         mask = y == d
         if mask.any():
-            ax.scatter(z[mask, 0], z[mask, 1], s=size, alpha=alpha, color=DIGIT_COLOURS[d],
+            ax.scatter(z[mask, 0], z[mask, 1], s=size, alpha=alpha, color=colour,
                        label=str(d), rasterized=True)
     ax.set_xlabel("$z_1$")
     ax.set_ylabel("$z_2$")
     ax.set_title(title)
-    ax.legend(title="digit", markerscale=4, fontsize=8, loc="best", ncols=2)
+    ax.legend(title="digit" if _is_digits(known) else "class", markerscale=4, fontsize=8,
+              loc="best", ncols=2 if len(known) > 5 else 1)
     return fig
 
 
@@ -285,19 +325,24 @@ def neighbourhood_curves(
 def area_share_bars(
     shares: Mapping[str, Any],
     *,
-    expected: float = 0.1,
+    expected: float | None = None,
     title: str = "Share of each digit",
+    classes: Any | None = None,
 ) -> plt.Figure:
-    """Grouped bars per digit (for example latent area, random samples, the data) with a line at 10 %.
+    """Grouped bars per class (for example latent area, random samples, the data) with a line at
+    the share of each class in a balanced set (10 % for ten digits).
 
     Introduced in chapter 3 (``book/03_latent_holes.ipynb``).
 
     Parameters
     ----------
     shares : mapping of str to array-like
-        Name → ``(10,)`` shares (each summing to about 1), e.g. ``{"latent area": ..., "data": ...}``.
-    expected : float
-        Where to draw the dashed reference line (the share of each digit in a balanced data set).
+        Name → ``(n_classes,)`` shares (each summing to about 1), e.g.
+        ``{"latent area": ..., "data": ...}``; ``(10,)`` for MNIST's digits.
+    expected : float, optional
+        Where to draw the dashed reference line; default ``1 / n_classes``.
+    classes : array-like, optional
+        The label of each bar (for example ``judge.classes``); default ``0 … n_classes - 1``.
 
     Examples
     --------
@@ -305,22 +350,26 @@ def area_share_bars(
     >>> fig.axes[0].get_xlabel()
     'digit'
     """
-    expected = check_number(expected, "expected", minimum=0.0, maximum=1.0)
     if not shares:
         raise ValueError("no shares to plot")
     arrays = {k: np.asarray(v, dtype=float).ravel() for k, v in shares.items()}
+    k_classes = len(next(iter(arrays.values()))) if classes is None else len(np.ravel(classes))
+    labels = np.arange(k_classes) if classes is None else np.asarray(classes).ravel()
+    expected = check_number(1.0 / max(k_classes, 1) if expected is None else expected, "expected",
+                            minimum=0.0, maximum=1.0)
     for k, v in arrays.items():
-        if v.shape != (10,) or not np.isfinite(v).all() or (v < 0).any():
-            raise ValueError(f"{k!r} must be 10 non-negative shares, got shape {v.shape}")
-    fig, ax = plt.subplots(figsize=(8, 3.8))
+        if v.shape != (k_classes,) or k_classes < 2 or not np.isfinite(v).all() or (v < 0).any():
+            raise ValueError(f"{k!r} must be {k_classes} non-negative shares (one per class, at "
+                             f"least 2), got shape {v.shape}")
+    fig, ax = plt.subplots(figsize=(max(8, 0.6 * k_classes), 3.8))
     width = 0.8 / len(arrays)
     palette = plt.get_cmap("tab10")
     for i, (name, v) in enumerate(arrays.items()):
-        ax.bar(np.arange(10) + (i - (len(arrays) - 1) / 2) * width, v, width, label=name,
-               color=palette(i), edgecolor="black", linewidth=0.4)
+        ax.bar(np.arange(k_classes) + (i - (len(arrays) - 1) / 2) * width, v, width, label=name,
+               color=palette(i % 10), edgecolor="black", linewidth=0.4)
     ax.axhline(expected, color="black", linestyle="--", linewidth=1, label=f"{expected:.0%} each")
-    ax.set_xticks(range(10))
-    ax.set_xlabel("digit")
+    ax.set_xticks(range(k_classes), [str(c) for c in labels.tolist()])
+    ax.set_xlabel("digit" if _is_digits(labels) and k_classes == 10 else "class")
     ax.set_ylabel("share")
     ax.set_title(title)
     ax.legend(fontsize=8)
