@@ -15,12 +15,6 @@ from ae_helpers.measure import GenerationReport, JudgeReport, NeighbourhoodProfi
 from ae_helpers.viz import generation_comparison, prior_fit
 
 
-@pytest.fixture(autouse=True)
-def close_figures():
-    yield
-    plt.close("all")
-
-
 def test_prior_fit_draws_the_circles_and_the_density():
     z = np.random.default_rng(0).standard_normal((500, 2))
     fig = prior_fit(z, np.arange(500) % 10)

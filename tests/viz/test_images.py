@@ -28,12 +28,6 @@ def images(n: int) -> np.ndarray:
     return RNG.random((n, 784)).astype("float32")
 
 
-@pytest.fixture(autouse=True)
-def close_figures():
-    yield
-    plt.close("all")
-
-
 # --- mosaic, image_grid, loss_curves (the lead's helpers) -------------------------------------
 
 def test_mosaic_places_each_image_in_its_cell():

@@ -25,12 +25,6 @@ from ae_helpers.viz import (
 )
 
 
-@pytest.fixture(autouse=True)
-def close_figures():
-    yield
-    plt.close("all")
-
-
 def _grid(n=4, spacing="box"):
     kwargs = {"box": Box([-2.0, 0.0], [2.0, 8.0])} if spacing == "box" else {"spacing": "gaussian"}
     z1, z2, codes = grid_points(n=n, **kwargs)

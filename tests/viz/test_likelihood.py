@@ -12,12 +12,6 @@ import pytest  # noqa: E402
 from ae_helpers.viz import bound_against_k, likelihood_against_quality  # noqa: E402
 
 
-@pytest.fixture(autouse=True)
-def close_figures():
-    yield
-    plt.close("all")
-
-
 def test_bound_against_k_draws_one_line_per_model_and_each_published_value():
     fig = bound_against_k([1, 10, 100, 1000], {"VAE": [110, 105, 103, 102.5],
                                                 "IWAE": [111, 104, 101, 100.5]},

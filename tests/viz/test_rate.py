@@ -13,12 +13,6 @@ import pytest  # noqa: E402
 from ae_helpers.viz import beta_strip, kl_per_dimension_plot, rate_distortion_curve
 
 
-@pytest.fixture(autouse=True)
-def close_figures():
-    yield
-    plt.close("all")
-
-
 def images(n: int, seed: int = 0) -> np.ndarray:
     return np.random.default_rng(seed).random((n, 784)).astype("float32")
 

@@ -14,16 +14,6 @@ from ae_helpers.measure import sharpness_table
 from ae_helpers.viz import sharpness_plot
 
 
-@pytest.fixture(autouse=True)
-def close_figures():
-    yield
-    plt.close("all")
-
-
-def images(n: int, seed: int = 0) -> np.ndarray:
-    return np.random.default_rng(seed).random((n, 784)).astype("float32")
-
-
 def test_sharpness_plot_puts_the_first_batch_on_top_and_marks_the_means():
     x = np.zeros((3, 784), "float32")
     x[:, 300:310] = 1.0
