@@ -834,7 +834,7 @@ def fit_burda(
 ) -> keras.Model:
     """Train Burda's one-layer model on your images, not cached (see :func:`trained_burda`).
 
-    :meth:`BurdaRecipe.fit` on ``x_train``. ``max_seconds`` stops training after the epoch that
+    ``BurdaRecipe(...).fit(data)`` on ``x_train``. ``max_seconds`` stops training after the epoch that
     passes it (the schedule is not shortened); ``callbacks`` go to ``fit``. For timing runs
     (``benchmarks/likelihood.py``); a chapter asks :func:`trained_burda` instead.
 
