@@ -250,6 +250,14 @@ def load_mnist(
     >>> x_train.shape, x_train.dtype, float(x_train.max()) <= 1.0
     ((1000, 784), dtype('float32'), True)
     """
+    source, (train, test) = _source(path, layout, seed)
+    return (_prepare(source and source + ("train",), train, train_size, layout, seed, "train_size"),
+            _prepare(source and source + ("test",), test, test_size, layout, seed, "test_size"))
+
+
+def _source(path: str | os.PathLike[str] | None, layout: Layout,
+            seed: int) -> tuple[tuple | None, tuple[Split, Split]]:
+    """Check :func:`load_mnist`'s ``layout`` and ``seed``; return the raw splits and their key."""
     if layout not in _SHAPES:
         raise ValueError(f"layout must be one of {sorted(_SHAPES)}, got {layout!r}")
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
@@ -258,9 +266,25 @@ def load_mnist(
         raise ValueError(f"seed must be an int >= 0, got {seed}")
     if path is None and os.environ.get(MNIST_ENV):
         path = os.environ[MNIST_ENV]
-    source, (train, test) = _read(Path(path).expanduser() if path is not None else None)
-    return (_prepare(source and source + ("train",), train, train_size, layout, seed, "train_size"),
-            _prepare(source and source + ("test",), test, test_size, layout, seed, "test_size"))
+    return _read(Path(path).expanduser() if path is not None else None)
+
+
+def load_mnist_training(*, layout: Layout = "flat", train_size: int | None = None,
+                        seed: int = 0) -> Split:
+    """The training split of :func:`load_mnist` alone: ``(x_train, y_train)``, the same arrays.
+
+    For a model trained on MNIST that never looks at the test images (the recipes of
+    :mod:`ae_helpers.training`): ``load_mnist`` would also make the float32 test images (31 MB)
+    only to drop them.
+
+    Examples
+    --------
+    >>> x, y = load_mnist_training(train_size=100)
+    >>> x.shape, bool(np.shares_memory(x, load_mnist(train_size=100)[0][0]))
+    ((100, 784), True)
+    """
+    source, (train, _) = _source(None, layout, seed)
+    return _prepare(source and source + ("train",), train, train_size, layout, seed, "train_size")
 
 
 def binarise(x: Any, *, seed: int = 0) -> np.ndarray:

@@ -92,3 +92,24 @@ def test_range_errors_say_the_value_and_the_fix_that_fits_it(hi, words, not_word
 def test_values_below_zero_suggest_the_mapping_from_minus_one():
     with pytest.raises(ValueError, match=r"\(images \+ 1\) / 2"):
         as_images(np.full((2, 64), -1.0, "float32"))
+
+
+def test_as_images_scans_values_without_a_copy_of_the_batch():
+    """NaN and infinities are found through min and max: no boolean array as large as the batch
+    (47 MB for 60,000 MNIST images), and float32 images come back as views, not copies."""
+    import tracemalloc
+
+    x = np.random.default_rng(0).random((2000, 784)).astype("float32")
+    tracemalloc.start()
+    try:
+        out = as_images(x, layout="flat")
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert np.shares_memory(out, x)
+    assert peak < x.size / 10, f"{peak / 1e6:.2f} MB"
+    for bad in (np.nan, np.inf, -np.inf):
+        y = x[:3].copy()
+        y[1, 5] = bad
+        with pytest.raises(ValueError, match="NaN or infinite"):
+            as_images(y)

@@ -259,3 +259,26 @@ def test_a_file_rewritten_with_the_same_size_and_mtime_is_read_again(tmp_path):
         expected = npz["x_train"].astype("float32") / 255
     assert not np.array_equal(first, second)
     np.testing.assert_array_equal(second.reshape(expected.shape), expected)
+
+
+def test_the_training_split_alone_is_load_mnists_and_makes_no_test_images(fake_mnist, monkeypatch):
+    """Recipes that never look at the test images load the training split alone: the same (shared)
+    arrays as load_mnist's, and no float32 test images are made."""
+    from ae_helpers.data import load_mnist_training
+    from ae_helpers.training import AutoencoderRecipe, VAERecipe
+
+    monkeypatch.setenv(MNIST_ENV, str(fake_mnist))
+    x, y = load_mnist_training(layout="channels", train_size=20, seed=1)
+    (x2, y2), _ = load_mnist(layout="channels", train_size=20, seed=1)
+    assert np.shares_memory(x, x2)
+    np.testing.assert_array_equal(y, y2)
+    made = []
+    prepare = data._prepare
+    monkeypatch.setattr(data, "_prepare", lambda source, *a, **k: made.append(source[-1]) or
+                        prepare(source, *a, **k))
+    for recipe in (AutoencoderRecipe(latent_dim=2, epochs=1, train_size=20),
+                   VAERecipe(latent_dim=2, epochs=1, train_size=20)):
+        assert sorted(recipe.data()) == ["x_train", "y_train"]
+    assert made == ["train", "train"]
+    assert sorted(VAERecipe(latent_dim=2, epochs=1, train_size=20, follow=10).data()) == [
+        "x_test", "x_train", "y_test", "y_train"]

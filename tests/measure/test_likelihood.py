@@ -130,3 +130,26 @@ def test_0_255_pixels_are_refused_with_the_range_found_and_what_to_do():
         log_likelihood(model, x * 2 - 1, k=2)
     gaussian = log_likelihood(model, x * 255, k=2, observation="gaussian", sigma=50.0)
     assert np.isfinite(gaussian).all()  # real-valued observations may take any values
+
+
+def test_draws_are_decoded_a_few_rows_at_a_time_with_the_same_weights(monkeypatch):
+    """max_rows sets the draws; they are decoded at most EVAL_ROWS codes per call (memory), which
+    changes no weight beyond float32 rounding (and log_likelihood's running sum accordingly)."""
+    from ae_helpers.measure import _likelihood
+    from ae_helpers.models import IWAE, burda_decoder, burda_encoder
+
+    model = IWAE(burda_encoder(2, hidden=(8,)), burda_decoder(2, hidden=(8,)))
+    x = binarise(np.random.default_rng(0).random((5, 784)).astype("float32"), seed=0)
+    whole_w = log_weights(model, x, k=40, seed=3, max_rows=100)
+    whole_ll = log_likelihood(model, x, k=40, seed=3, max_rows=100)
+    calls = []
+    inner = _likelihood.log_weights_from
+    monkeypatch.setattr(_likelihood, "log_weights_from",
+                        lambda xb, m, lv, eps, *a, **kw: calls.append(eps.shape) or
+                        inner(xb, m, lv, eps, *a, **kw))
+    monkeypatch.setattr(_likelihood, "EVAL_ROWS", 7)
+    w = log_weights(model, x, k=40, seed=3, max_rows=100)
+    assert max(k * b for k, b, _ in calls) <= 7
+    np.testing.assert_allclose(w, whole_w, rtol=1e-5, atol=1e-3)  # float32 sums over 784 pixels
+    np.testing.assert_allclose(log_likelihood(model, x, k=40, seed=3, max_rows=100), whole_ll,
+                               rtol=1e-5, atol=1e-3)

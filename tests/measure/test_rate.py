@@ -73,3 +73,24 @@ def test_posterior_average_refuses_mismatched_inputs():
         posterior_average(np.zeros((3, 2)), np.zeros((3, 2)), x, np.zeros((1, 2)))
     with pytest.raises(ValueError, match="codes"):
         posterior_average(np.zeros((2, 2)), np.zeros((2, 2)), x, np.zeros((1, 3)))
+
+
+def test_posterior_average_in_blocks_equals_the_whole_product(monkeypatch):
+    """posterior_average multiplies by the images a block at a time (no float64 copy of them all):
+    the same averages as the product with all images in float64, up to float64 rounding."""
+    from ae_helpers.measure import _rate, posterior_average
+
+    rng = np.random.default_rng(0)
+    x = rng.random((9, 784)).astype("float32")
+    mean, log_var = rng.normal(size=(9, 2)), rng.normal(scale=0.3, size=(9, 2))
+    codes = rng.normal(size=(4, 2))
+    whole = posterior_average(mean, log_var, x, codes)
+    monkeypatch.setattr(_rate, "BLOCK", 2)
+    np.testing.assert_allclose(posterior_average(mean, log_var, x, codes), whole, rtol=1e-12,
+                               atol=1e-15)
+    var = np.exp(log_var)
+    log_w = -0.5 * (((codes[:, None] - mean[None]) ** 2 / var[None]).sum(-1) + log_var.sum(1))
+    w = np.exp(log_w - log_w.max(axis=1, keepdims=True))
+    w /= w.sum(axis=1, keepdims=True)
+    np.testing.assert_allclose(whole, np.clip(w @ x.astype(np.float64), 0, 1), rtol=1e-12,
+                               atol=1e-15)

@@ -112,3 +112,42 @@ def test_nearest_neighbour_rmse():
     d = nearest_neighbour_rmse(np.concatenate([ref[:2], moved]), ref, batch_size=3)
     assert d.shape == (6,) and (d[:2] == 0).all()
     assert (d[2:] > 0.02).all() and (d[2:] <= 0.05 + 1e-6).all()
+
+
+def test_errors_in_blocks_equal_the_errors_of_the_whole_batch(monkeypatch):
+    """The images are compared a block at a time in float64 (memory): any block size gives the
+    same per-image errors, table and edge shares as one block."""
+    from ae_helpers.measure import _reconstruction
+
+    rng = np.random.default_rng(5)
+    x = (rng.random((7, 28, 28)) < 0.3).astype("float32")
+    x_hat = rng.random((7, 28, 28)).astype("float32")
+    whole = {"table": error_table(x, x_hat), "edge": edge_error_share(x, x_hat),
+             **{k: per_image_error(x, x_hat, kind=k) for k in ("mse", "rmse", "bce")}}
+    monkeypatch.setattr(_reconstruction, "BLOCK", 3)
+    monkeypatch.setattr(_reconstruction._blocks, "__defaults__", (3,))
+    monkeypatch.setattr(_reconstruction._per_image, "__defaults__", (3,))
+    for k in ("mse", "rmse", "bce"):
+        np.testing.assert_array_equal(per_image_error(x, x_hat, kind=k), whole[k])
+    assert error_table(x, x_hat) == whole["table"]
+    assert edge_error_share(x, x_hat) == pytest.approx(whole["edge"], rel=1e-12)
+    flat, flat_hat = x.reshape(7, -1).astype(np.float64), x_hat.reshape(7, -1).astype(np.float64)
+    assert whole["table"]["mse"] == pytest.approx(((flat - flat_hat) ** 2).mean())
+
+
+def test_errors_make_no_float64_copy_of_the_whole_set():
+    """Only a block at a time is converted to float64: NumPy's peak does not grow with the images."""
+    import tracemalloc
+
+    x = np.random.default_rng(6).random((8000, 784)).astype("float32")
+    x_hat = np.random.default_rng(7).random((8000, 784)).astype("float32")
+    peaks = []
+    for n in (1000, 8000):
+        tracemalloc.start()
+        try:
+            error_table(x[:n], x_hat[:n])
+            edge_error_share(x[:n], x_hat[:n])
+            peaks.append(tracemalloc.get_traced_memory()[1])
+        finally:
+            tracemalloc.stop()
+    assert peaks[1] < 2 * peaks[0], [f"{p / 1e6:.1f} MB" for p in peaks]

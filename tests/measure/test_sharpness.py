@@ -109,3 +109,26 @@ def test_confidence_checks_the_judge_output():
 
     with pytest.raises(ValueError, match="probabilities"):
         confidence(Broken(), strokes(2))
+
+
+def test_rms_gradient_in_blocks_equals_one_block(monkeypatch):
+    """rms_gradient works a block of images at a time (memory): each image's value is exactly the
+    one-block value, and NumPy's peak does not grow with the number of images."""
+    import tracemalloc
+
+    from ae_helpers.measure import _sharpness, rms_gradient
+
+    x = np.random.default_rng(0).random((4000, 28, 28)).astype("float32")
+    whole = np.sqrt((_sharpness.gradient_magnitude(x[:7]) ** 2).mean(axis=(1, 2)))
+    monkeypatch.setattr(_sharpness, "BLOCK", 3)
+    np.testing.assert_array_equal(rms_gradient(x[:7]), whole)
+    monkeypatch.setattr(_sharpness, "BLOCK", 500)
+    peaks = []
+    for n in (500, 4000):
+        tracemalloc.start()
+        try:
+            rms_gradient(x[:n])
+            peaks.append(tracemalloc.get_traced_memory()[1])
+        finally:
+            tracemalloc.stop()
+    assert peaks[1] < 1.5 * peaks[0], [f"{p / 1e6:.1f} MB" for p in peaks]

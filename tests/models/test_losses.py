@@ -162,3 +162,25 @@ def test_bce_reconstruction_refuses_nan_and_0_255_images(x, words):
     """Issue #26: only NumPy runtime warnings before."""
     with pytest.raises(ValueError, match=words):
         bce_reconstruction(x, np.full((2, 4), 0.5, "float32"))
+
+
+@pytest.mark.parametrize("loss", [bce_reconstruction, squared_error])
+def test_losses_of_numpy_sets_go_by_rows_and_equal_one_call(loss, monkeypatch):
+    """NumPy arrays longer than ROWS are evaluated ROWS examples at a time (so the backend never
+    holds tensors of a whole test set): the per-example losses equal one call's."""
+    from ae_helpers.models import _losses
+
+    rng = np.random.default_rng(3)
+    x = rng.random((7, 784)).astype("float32")
+    x_hat = rng.random((7, 784)).astype("float32")
+    whole = ops.convert_to_numpy(loss(x, x_hat))
+    monkeypatch.setattr(_losses, "ROWS", 3)
+    calls = []
+    inner = _losses._by_rows
+    monkeypatch.setattr(_losses, "_by_rows", lambda f, a, b: calls.append(len(a)) or inner(f, a, b))
+    rows = ops.convert_to_numpy(loss(x, x_hat))
+    assert calls[0] == 7 and max(calls[1:]) <= 3  # the whole set, then chunks of at most 3
+    assert rows.shape == (7,)
+    assert_close_float32(rows, whole, terms=784)
+    tensor = ops.convert_to_numpy(loss(ops.convert_to_tensor(x), ops.convert_to_tensor(x_hat)))
+    assert_close_float32(tensor, whole, terms=784)  # tensors (a training step): one call

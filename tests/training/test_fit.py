@@ -190,3 +190,45 @@ def test_a_conditional_vae_needs_its_labels():
     with pytest.raises(ValueError, match="ConditionalVAE.*LabelledBatches"):
         train(cvae, x, y, epochs=1)  # was: OperatorNotAllowedInGraphError
     train(cvae, LabelledBatches(x, y, batch_size=4), epochs=1, log_every=0)
+
+
+@pytest.mark.parametrize("as_source", [False, True])
+def test_a_finished_training_keeps_no_reference_to_its_data(as_source):
+    """On TensorFlow, fit's generator pipeline outlives the training (TensorFlow keeps its
+    functions): the arrays and the batch source handed over must not be reachable from it, or every
+    trained model keeps its training images in memory."""
+    import gc
+    import weakref
+
+    model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(4)])
+    model.compile(optimizer="adam", loss="mse")
+    x = np.random.default_rng(0).random((64, 4)).astype("float32")
+    val = np.random.default_rng(1).random((16, 4)).astype("float32")
+    refs = [weakref.ref(x), weakref.ref(val)]
+    if as_source:
+        source = ArrayBatches(x, batch_size=16)
+        refs.append(weakref.ref(source))
+        history = train(model, source, epochs=2, validation=(val, val), log_every=0)
+        del source
+    else:
+        history = train(model, x, epochs=2, batch_size=16, validation=(val, val), log_every=0)
+    assert len(history.history["loss"]) == 2
+    del x, val
+    gc.collect()
+    assert [r() is None for r in refs] == [True] * len(refs)
+
+
+def test_a_lent_source_gives_the_same_batches_and_then_lets_go():
+    from ae_helpers.training._fit import _LentBatches
+
+    x = np.arange(40, dtype="float32").reshape(10, 4) / 40
+    source = ArrayBatches(x, batch_size=4, seed=3)
+    lent = _LentBatches(ArrayBatches(x, batch_size=4, seed=3))
+    for _ in range(2):  # two epochs: the epoch hooks reach the source
+        for i in range(len(source)):
+            np.testing.assert_array_equal(lent[i][0], source[i][0])
+        source.on_epoch_end()
+        lent.on_epoch_end()
+    lent.release()
+    with pytest.raises(RuntimeError, match="released"):
+        lent[0]

@@ -14,6 +14,7 @@ Three errors per image, each averaged over a batch by :func:`mean_error`:
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Literal
 
 import numpy as np
@@ -26,9 +27,16 @@ BCE_EPSILON = 1e-7
 """Reconstructed pixels are clipped to [ε, 1 - ε] before taking logs (the value Keras uses)."""
 
 
+BLOCK = 1000
+"""Images compared at a time: each block is converted to float64 on its own (the float64 copies of
+5,000 test images, their reconstructions and the terms between them once took a quarter of a GB)."""
+
+
 def _pair(originals: np.ndarray, reconstructions: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    x = as_images(originals, name="originals", layout="flat").astype(np.float64)
-    x_hat = as_images(reconstructions, name="reconstructions", layout="flat").astype(np.float64)
+    """Both batches checked, as flat rows in their own float type (float64 only a block at a time,
+    in :func:`_blocks`)."""
+    x = as_images(originals, name="originals", layout="flat")
+    x_hat = as_images(reconstructions, name="reconstructions", layout="flat")
     if len(x) != len(x_hat):
         raise ValueError(
             f"originals and reconstructions must hold the same number of images; got {len(x)} "
@@ -40,12 +48,40 @@ def _pair(originals: np.ndarray, reconstructions: np.ndarray) -> tuple[np.ndarra
     return x, x_hat
 
 
+def _blocks(x: np.ndarray, x_hat: np.ndarray,
+            block: int = BLOCK) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """``(x, x_hat)`` as float64, ``block`` images at a time."""
+    for start in range(0, len(x), block):
+        yield (x[start : start + block].astype(np.float64),
+               x_hat[start : start + block].astype(np.float64))
+
+
 def _errors(x: np.ndarray, x_hat: np.ndarray, kind: str) -> np.ndarray:
+    """Each image's error of one kind, in float64 (``x`` and ``x_hat`` float64 rows)."""
     if kind == "bce":
         p = np.clip(x_hat, BCE_EPSILON, 1.0 - BCE_EPSILON)
         return -(x * np.log(p) + (1.0 - x) * np.log1p(-p)).sum(axis=1)
     mse = ((x - x_hat) ** 2).mean(axis=1)
     return np.sqrt(mse) if kind == "rmse" else mse
+
+
+def _per_image(x: np.ndarray, x_hat: np.ndarray, kinds: tuple[str, ...],
+               block: int = BLOCK) -> dict[str, np.ndarray]:
+    """Each image's error of every kind in ``kinds``, ``(n,)`` float64 each, a block at a time.
+
+    An image's error does not depend on the block it is in.
+
+    Examples
+    --------
+    >>> x = np.zeros((3, 4), "float32"); x_hat = np.full((3, 4), 0.5, "float32")
+    >>> _per_image(x, x_hat, ("mse", "rmse"), block=2)["rmse"].tolist()
+    [0.5, 0.5, 0.5]
+    """
+    parts: dict[str, list[np.ndarray]] = {k: [] for k in kinds}
+    for xb, hb in _blocks(x, x_hat, block):
+        for k in kinds:
+            parts[k].append(_errors(xb, hb, k))
+    return {k: np.concatenate(v) for k, v in parts.items()}
 
 
 def per_image_error(
@@ -77,7 +113,7 @@ def per_image_error(
     """
     if kind not in KINDS:
         raise ValueError(f"kind must be one of {KINDS}, got {kind!r}")
-    return _errors(*_pair(originals, reconstructions), kind)
+    return _per_image(*_pair(originals, reconstructions), (kind,))[kind]
 
 
 def mean_error(
@@ -105,8 +141,8 @@ def error_table(originals: np.ndarray, reconstructions: np.ndarray) -> dict[str,
     >>> {k: round(v, 3) for k, v in error_table(x, x + 0.5).items()}
     {'mse': 0.25, 'rmse': 0.5, 'bce': 543.427}
     """
-    x, x_hat = _pair(originals, reconstructions)
-    return {k: float(_errors(x, x_hat, k).mean()) for k in KINDS}
+    errors = _per_image(*_pair(originals, reconstructions), KINDS)
+    return {k: float(errors[k].mean()) for k in KINDS}
 
 
 def neighbour_correlation(images: np.ndarray, labels: np.ndarray | None = None) -> float:
@@ -223,12 +259,16 @@ def edge_error_share(
     """
     x, x_hat = _pair(originals, reconstructions)
     threshold = check_number(threshold, "threshold", minimum=0.0, maximum=1.0)
-    img = x.reshape(-1, 28, 28) > threshold
-    n_ink = _ink_neighbours(img)
-    edge = (img & (n_ink < 4)) | (~img & (n_ink > 0))
-    sq = ((x - x_hat) ** 2).reshape(-1, 28, 28)
-    total = sq.sum()
-    return float(edge.mean()), float(sq[edge].sum() / total) if total > 0 else 0.0
+    n_edge, total, on_edge = 0, 0.0, 0.0
+    for xb, hb in _blocks(x, x_hat):  # float64 a block at a time
+        img = xb.reshape(-1, 28, 28) > threshold
+        n_ink = _ink_neighbours(img)
+        edge = (img & (n_ink < 4)) | (~img & (n_ink > 0))
+        sq = ((xb - hb) ** 2).reshape(-1, 28, 28)
+        n_edge += int(edge.sum())
+        total += float(sq.sum())
+        on_edge += float(sq[edge].sum())
+    return n_edge / x.size, on_edge / total if total > 0 else 0.0
 
 
 def nearest_neighbour_rmse(

@@ -26,6 +26,10 @@ import numpy as np
 from .._checks import as_images, check_number
 
 
+BLOCK = 1000
+"""Images whose gradients :func:`rms_gradient` computes at a time."""
+
+
 def gradient_magnitude(images: Any) -> np.ndarray:
     """Per-pixel size of the intensity gradient, ``sqrt(dx**2 + dy**2)``, shape ``(n, 27, 27)``.
 
@@ -73,7 +77,11 @@ def rms_gradient(images: Any) -> np.ndarray:
     >>> round(float(rms_gradient(sharp)[0]), 3), round(float(rms_gradient(soft)[0]), 3)
     (0.21, 0.157)
     """
-    return np.sqrt((gradient_magnitude(images) ** 2).mean(axis=(1, 2)))
+    x = as_images(images, layout="image")
+    # A block of images at a time: gradient_magnitude works in float64, and all 10,000 training
+    # images of chapter 5 at once took about 0.3 GB. Each image's value is the same in any block.
+    return np.concatenate([np.sqrt((gradient_magnitude(x[i : i + BLOCK]) ** 2).mean(axis=(1, 2)))
+                           for i in range(0, len(x), BLOCK)])
 
 
 def grey_share(images: Any, *, ink: float = 0.1, solid: float = 0.9) -> np.ndarray:

@@ -139,7 +139,8 @@ def train(
         data = _every_batch_checked(x, model, "x")
     else:
         x, y = _checked_arrays(x, y, model, "x", "y", channels_first)
-        data = batches(x, y, batch_size=batch_size, seed=seed, targets=targets, drop_last=True)
+        data = _LentBatches(
+            batches(x, y, batch_size=batch_size, seed=seed, targets=targets, drop_last=True))
     val = None
     if is_batch_source(validation):
         _check_batch_source(validation, model, "validation")
@@ -147,13 +148,19 @@ def train(
     elif validation is not None:
         vx, vy = validation if isinstance(validation, tuple) else (validation, None)
         vx, vy = _checked_arrays(vx, vy, model, "validation", "validation targets", channels_first)
-        val = ArrayBatches(vx, vy, batch_size=max(batch_size, 512), shuffle=False, targets=targets)
+        val = _LentBatches(
+            ArrayBatches(vx, vy, batch_size=max(batch_size, 512), shuffle=False, targets=targets))
     every = max(1, epochs // 5) if log_every is None else log_every
     _build_optimizer(model)
     extra = list(callbacks or [])
     if every:
         extra.append(ShortLog(every))
-    return model.fit(data, epochs=epochs, validation_data=val, verbose=0, callbacks=extra)
+    try:
+        return model.fit(data, epochs=epochs, validation_data=val, verbose=0, callbacks=extra)
+    finally:
+        for lent in (data, val):
+            if isinstance(lent, _LentBatches):
+                lent.release()
 
 
 def _refuse_unbatched(model: keras.Model, x: Any, batches: type) -> None:
@@ -225,24 +232,67 @@ def _check_batch_source(source: keras.utils.PyDataset, model: keras.Model, name:
     _checked_arrays(images, targets, model, label, f"{name} targets (first batch)")
 
 
-class _CheckedBatches(keras.utils.PyDataset):
-    """A PyDataset whose every batch's images are checked as they are made (min and max only:
-    two passes over the batch); the source's own settings and epoch hooks are kept."""
+class _LentBatches(keras.utils.PyDataset):
+    """The batch source :func:`train` hands to ``fit``: the source's batches, settings and epoch
+    hooks, until :meth:`release` lets go of the source once training is over.
 
-    def __init__(self, source: keras.utils.PyDataset, name: str) -> None:
+    On TensorFlow, ``fit`` turns a PyDataset into a ``tf.data`` generator pipeline whose Python
+    functions TensorFlow keeps, registered with its global graph, for as long as the process lives:
+    a source handed to ``fit`` itself stayed referenced after training, and with it the arrays it
+    batches. Every trained model kept its training images in memory (the judge's 60,000: 188 MB,
+    retained by every chapter that trains it). Only this small wrapper stays behind now.
+
+    Examples
+    --------
+    >>> lent = _LentBatches(ArrayBatches(np.zeros((10, 4), "float32"), batch_size=4))
+    >>> len(lent), lent[0][0].shape
+    (3, (4, 4))
+    >>> lent.release()
+    >>> lent.source is None
+    True
+    """
+
+    def __init__(self, source: keras.utils.PyDataset) -> None:
         super().__init__(workers=source.workers, use_multiprocessing=source.use_multiprocessing,
                          max_queue_size=source.max_queue_size)
-        self.source, self.name = source, name
+        self.source: keras.utils.PyDataset | None = source
+
+    def release(self) -> None:
+        """Drop the reference to the source (and so to its arrays); training is over."""
+        self.source = None
+
+    def _lent(self) -> keras.utils.PyDataset:
+        if self.source is None:
+            raise RuntimeError("this batch source was released when its training ended")
+        return self.source
 
     @property
     def num_batches(self) -> int | None:
-        return self.source.num_batches
+        return self._lent().num_batches
 
     def __len__(self) -> int:
-        return len(self.source)
+        return len(self._lent())
 
     def __getitem__(self, index: int) -> Any:
-        batch = self.source[index]
+        return self._lent()[index]
+
+    def on_epoch_begin(self) -> None:
+        self._lent().on_epoch_begin()
+
+    def on_epoch_end(self) -> None:
+        self._lent().on_epoch_end()
+
+
+class _CheckedBatches(_LentBatches):
+    """A lent source whose every batch's images are checked as they are made (min and max only:
+    two passes over the batch); the source's own settings and epoch hooks are kept."""
+
+    def __init__(self, source: keras.utils.PyDataset, name: str) -> None:
+        super().__init__(source)
+        self.name = name
+
+    def __getitem__(self, index: int) -> Any:
+        batch = super().__getitem__(index)
         inputs = batch[0] if isinstance(batch, tuple) else batch
         images = inputs[0] if isinstance(inputs, (tuple, list)) else inputs
         arr = np.asarray(keras.ops.convert_to_numpy(images)) if not isinstance(
@@ -256,16 +306,11 @@ class _CheckedBatches(keras.utils.PyDataset):
             raise ValueError(range_message(f"{self.name} (batch {index})", lo, hi))
         return batch
 
-    def on_epoch_begin(self) -> None:
-        self.source.on_epoch_begin()
-
-    def on_epoch_end(self) -> None:
-        self.source.on_epoch_end()
-
 
 def _every_batch_checked(source: Any, model: keras.Model, name: str) -> Any:
-    """A PyDataset wrapped so every batch is checked; other batch sources as they are."""
-    if isinstance(source, keras.utils.PyDataset) and not isinstance(source, _CheckedBatches):
+    """A PyDataset wrapped so every batch is checked (and released after training); other batch
+    sources as they are."""
+    if isinstance(source, keras.utils.PyDataset):
         return _CheckedBatches(source, name)
     return source
 

@@ -47,7 +47,7 @@ from .._checks import (
     checked_already,
 )
 from ..config import quick_mode
-from ..data import load_mnist, stratified_indices
+from ..data import load_mnist, load_mnist_training, stratified_indices
 from ..latent import posterior
 from ..measure import Judge, accuracy_on, judge_network
 from ..models import (
@@ -146,7 +146,8 @@ class Recipe:
 
     def data(self) -> dict[str, np.ndarray]:
         """The arrays this recipe trains on (loaded through :func:`ae_helpers.data.load_mnist`)."""
-        (x_train, y_train), _ = load_mnist(layout="flat", train_size=self.train_size, seed=self.seed)
+        x_train, y_train = load_mnist_training(layout="flat", train_size=self.train_size,
+                                               seed=self.seed)
         return {"x_train": x_train, "y_train": y_train}
 
     def fingerprint(self, data: dict[str, np.ndarray]) -> str:
@@ -307,8 +308,10 @@ class VAERecipe(Recipe):
         return settings
 
     def data(self) -> dict[str, np.ndarray]:
+        if not self.follow:  # the test images are only filmed
+            return super().data()
         (x_train, y_train), (x_test, y_test) = load_mnist(
-            layout="flat", train_size=self.train_size, test_size=self.follow or None, seed=self.seed
+            layout="flat", train_size=self.train_size, test_size=self.follow, seed=self.seed
         )
         return {"x_train": x_train, "y_train": y_train, "x_test": x_test, "y_test": y_test}
 
