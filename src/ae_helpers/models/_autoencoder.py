@@ -72,13 +72,35 @@ def dense_encoder(
     (None, 2)
     """
     latent_dim = check_latent_dim(latent_dim)
+    inputs, h = dense_trunk(input_shape, hidden)
+    code = keras.layers.Dense(latent_dim, name="code")(h)
+    return keras.Model(inputs, code, name=name)
+
+
+def dense_trunk(input_shape: tuple[int, ...], hidden: Sequence[int] | None) -> tuple[Any, Any]:
+    """The image input and the ReLU layers a dense encoder builds its outputs on.
+
+    Shared by :func:`dense_encoder` (one output, the code) and the VAE's encoder (two: the mean
+    and the log-variance). ``hidden`` as in :func:`dense_encoder`.
+
+    Returns
+    -------
+    tuple
+        ``(inputs, h)``: the Keras input of ``input_shape`` (flattened if it has more than one
+        axis) and the output of the last hidden layer.
+
+    Examples
+    --------
+    >>> inputs, h = dense_trunk((28, 28), hidden=(16,))
+    >>> tuple(inputs.shape), tuple(h.shape)
+    ((None, 28, 28), (None, 16))
+    """
     hidden = hidden_widths(hidden, int(np.prod(input_shape)))
     inputs = keras.Input(shape=tuple(input_shape), name="image")
     h = keras.layers.Flatten()(inputs) if len(input_shape) > 1 else inputs
     for units in hidden:
         h = keras.layers.Dense(units, activation="relu")(h)
-    code = keras.layers.Dense(latent_dim, name="code")(h)
-    return keras.Model(inputs, code, name=name)
+    return inputs, h
 
 
 def dense_decoder(

@@ -28,7 +28,7 @@ from .._checks import (
     check_number,
     check_optional_int,
 )
-from ._autoencoder import dense_decoder, hidden_widths
+from ._autoencoder import dense_decoder, dense_trunk, hidden_widths
 from ._losses import RECONSTRUCTIONS, kl_divergence, reconstruction_loss
 
 
@@ -262,11 +262,7 @@ def dense_vae_encoder(
     [(None, 2), (None, 2)]
     """
     latent_dim = check_latent_dim(latent_dim)
-    hidden = hidden_widths(hidden, int(np.prod(input_shape)))
-    inputs = keras.Input(shape=tuple(input_shape), name="image")
-    h = keras.layers.Flatten()(inputs) if len(input_shape) > 1 else inputs
-    for units in hidden:
-        h = keras.layers.Dense(units, activation="relu")(h)
+    inputs, h = dense_trunk(input_shape, hidden)
     mean = keras.layers.Dense(latent_dim, name="mean")(h)
     log_var = keras.layers.Dense(latent_dim, name="log_var")(h)
     return keras.Model(inputs, [mean, log_var], name=name)
