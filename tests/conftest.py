@@ -62,15 +62,11 @@ def isolated_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 @pytest.fixture(scope="session")
 def built_book(request) -> Path:
     """Build the book strictly (-W -n --keep-going) into _build/quick once per test session; return the HTML folder."""
-    # From a clean output folder (no stale doctrees that would hide a page's warnings). Only the
-    # execution cache that this session's nbval run of the chapters filled is kept (../conftest.py).
-    if getattr(request.config, "ae_build_handover", False):
-        stale = [p for p in BOOK_OUT.glob("*") if p.name != "_build"]
-        stale += [p for p in BOOK_OUT.glob("_build/*") if p.name != ".jupyter_cache"]
-    else:
-        stale = [BOOK_OUT]
-    for path in stale:
-        shutil.rmtree(path, ignore_errors=True) if path.is_dir() else path.unlink(missing_ok=True)
+    # From a clean output folder (no stale doctrees that would hide a page's warnings). When this
+    # session's nbval run of the chapters fills the build's execution cache, ../conftest.py cleaned
+    # the folder at collection and the cache is all it holds: keep it.
+    if not getattr(request.config, "ae_build_handover", False):
+        shutil.rmtree(BOOK_OUT, ignore_errors=True)
     jb = Path(sys.executable).with_name("jupyter-book")
     run = subprocess.run(
         [str(jb), "build", str(ROOT), "-W", "-n", "--keep-going", "--path-output", str(BOOK_OUT)],
