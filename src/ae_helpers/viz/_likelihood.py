@@ -55,6 +55,7 @@ def bound_against_k(
     Returns
     -------
     matplotlib.figure.Figure
+        One axis: a line per model against k (log axis), published values dashed.
 
     Raises
     ------
@@ -118,6 +119,7 @@ def likelihood_against_quality(
     Returns
     -------
     matplotlib.figure.Figure
+        One scatter, a labelled point per model: −log p(x) across, the Fréchet distance up.
 
     Raises
     ------
