@@ -15,6 +15,7 @@ verdict each.
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -28,6 +29,14 @@ ROOT = TESTS.parent
 BOOK = ROOT / "book"
 BACKENDS = ("torch", "jax")
 TIMEOUT_S = 1800
+# Three processes share two cores while the suite runs. OpenMP threads spin while they wait for a
+# core, which slowed PyTorch's run several times over when it ran one thread per core, so the
+# background runs get one OpenMP/BLAS thread (XLA's own pool, on JAX, takes no such setting) ...
+ONE_THREAD = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+# ... and a lower priority: the TensorFlow tests, the build and the browser check run one after the
+# other and are the longest path, so they get a core whenever they want one and the background runs
+# take the rest (on an idle machine nice changes nothing).
+BACKGROUND = ["nice", "-n", "10"] if shutil.which("nice") else []
 # Files about the repository rather than the helpers, or that run other tools.
 NOT_HELPERS = {"test_packaging.py", "test_data.py"}
 
@@ -101,11 +110,8 @@ class BackendRun:
         report = folder / "report.xml"
         env = {**os.environ, "KERAS_BACKEND": self.backend,
                "AE_HELPERS_CACHE": str(backend_cache(self.backend))}
-        if self.backend == "torch":
-            # Three processes share the cores here; PyTorch's OpenMP threads spin while they wait for
-            # a core, which under that load slowed its run several times over. One thread each.
-            env.setdefault("OMP_NUM_THREADS", "1")
-        command = [sys.executable, "-m", "pytest", *helper_test_files(), *chapter_files(),
+        env.update(ONE_THREAD)
+        command = [*BACKGROUND, sys.executable, "-m", "pytest", *helper_test_files(), *chapter_files(),
                    "--nbval-lax", "--nbval-current-env", "-q", "-p", "no:cacheprovider",
                    "-m", "not slow", "-W", "ignore::UserWarning", "-W", "ignore::DeprecationWarning",
                    f"--junitxml={report}"]
