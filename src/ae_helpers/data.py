@@ -184,14 +184,18 @@ def _read(path: Path | None) -> tuple[tuple | None, tuple[Split, Split]]:
     return key, _RAW[key]
 
 
+def _check_size(size: Any, n: int, name: str) -> None:
+    if isinstance(size, bool) or not isinstance(size, (int, np.integer)):
+        raise TypeError(f"{name} must be an int or None, got {size!r} ({type(size).__name__})")
+    if not 1 <= size <= n:
+        raise ValueError(f"{name} must be an int from 1 to {n}, got {size}")
+
+
 def _prepare(source: tuple | None, split: Split, size: int | None, layout: Layout, seed: int,
              name: str = "size") -> Split:
     x, y = split
     if size is not None:
-        if isinstance(size, bool) or not isinstance(size, (int, np.integer)):
-            raise TypeError(f"{name} must be an int or None, got {size!r} ({type(size).__name__})")
-        if not 1 <= size <= len(x):
-            raise ValueError(f"{name} must be an int from 1 to {len(x)}, got {size}")
+        _check_size(size, len(x), name)
     idx = None if size is None else stratified_indices(y, size, seed=seed)
     key = None if source is None else (source, len(x), size, seed if size is not None else None)
     images = None if key is None else _IMAGES.get(key)
@@ -269,22 +273,139 @@ def _source(path: str | os.PathLike[str] | None, layout: Layout,
     return _read(Path(path).expanduser() if path is not None else None)
 
 
+class ByteImages:
+    """Images kept as their 0-255 bytes and read as float32 in [0, 1], a batch at a time.
+
+    MNIST's 60,000 training images take 47 MB as bytes and 188 MB as float32. A model trains on one
+    batch at a time, so the recipes of :mod:`ae_helpers.training` hand :func:`~ae_helpers.training.train`
+    the bytes (:func:`load_mnist_training` with ``as_bytes=True``) and each batch is converted as
+    it is drawn, to the same float32 values ``load_mnist`` gives. Indexing the first axis gives a
+    float32 NumPy array; ``np.asarray(images)`` converts them all. Its values lie in [0, 1] by
+    construction, so the helpers' checks need not scan them.
+
+    Parameters
+    ----------
+    raw : np.ndarray
+        uint8 pixels, first axis = images.
+    shape : tuple of int, optional
+        The shape of one image as it is read (same number of values); default ``raw``'s.
+
+    Examples
+    --------
+    >>> images = ByteImages(np.array([[0, 51, 255], [255, 0, 102]], dtype=np.uint8))
+    >>> images[1].tolist(), images[[0]].dtype.name, len(images), images.shape
+    ([1.0, 0.0, 0.4000000059604645], 'float32', 2, (2, 3))
+    >>> np.asarray(images.reshape((2, 3, 1))).shape
+    (2, 3, 1)
+    """
+
+    dtype = np.dtype(np.float32)
+    pixels_in_unit_interval = True  # read by the helpers' checks: nothing to scan
+
+    def __init__(self, raw: np.ndarray, shape: tuple[int, ...] | None = None) -> None:
+        if not isinstance(raw, np.ndarray) or raw.dtype != np.uint8 or raw.ndim < 2:
+            raise TypeError(f"raw must be a uint8 NumPy array of images (n, ...), got "
+                            f"{type(raw).__name__} {getattr(raw, 'dtype', '')} "
+                            f"{getattr(raw, 'shape', '')}")
+        shape = tuple(int(d) for d in (raw.shape[1:] if shape is None else shape))
+        if int(np.prod(shape)) != int(np.prod(raw.shape[1:])):
+            raise ValueError(f"shape {shape} does not hold the {int(np.prod(raw.shape[1:]))} "
+                             "values of one image")
+        self._raw, self.shape = raw, (len(raw),) + shape
+
+    @property
+    def ndim(self) -> int:
+        return len(self.shape)
+
+    @property
+    def size(self) -> int:
+        return int(np.prod(self.shape))
+
+    def __len__(self) -> int:
+        return self.shape[0]
+
+    def __repr__(self) -> str:
+        return f"ByteImages(shape={self.shape}, 0-255 bytes read as float32 in [0, 1])"
+
+    def _floats(self, rows: np.ndarray) -> np.ndarray:
+        out = rows.astype(np.float32)
+        out /= np.float32(255.0)  # the same float32 values as load_mnist's
+        return out
+
+    def __getitem__(self, index: Any) -> np.ndarray:
+        """Images of the first axis, as float32 in [0, 1] (any other index: of the converted array)."""
+        if isinstance(index, tuple):
+            return np.asarray(self)[index]
+        rows = self._raw[index]
+        if rows.ndim == self._raw.ndim - 1:  # one image
+            return self._floats(rows).reshape(self.shape[1:])
+        return self._floats(rows).reshape((len(rows),) + self.shape[1:])
+
+    def reshape(self, *shape: Any) -> ByteImages:
+        """The same images read in another shape ``(n, ...)`` (the bytes are shared)."""
+        shape = tuple(shape[0]) if len(shape) == 1 and isinstance(shape[0], tuple) else shape
+        if len(shape) < 2 or shape[0] not in (len(self), -1):
+            raise ValueError(f"reshape keeps the images: want ({len(self)}, ...), got {shape}")
+        return ByteImages(self._raw, tuple(shape[1:]))
+
+    def blocks(self, rows: int = 5000) -> Any:
+        """The float32 images, ``rows`` at a time (for a pass over all without a full copy)."""
+        for start in range(0, len(self), rows):
+            yield self[start : start + rows]
+
+    def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
+        out = np.empty(self.shape, np.float32)
+        for start, block in zip(range(0, len(self), 5000), self.blocks(5000)):
+            out[start : start + len(block)] = block
+        return out if dtype is None else out.astype(dtype)
+
+
 def load_mnist_training(*, layout: Layout = "flat", train_size: int | None = None,
-                        seed: int = 0) -> Split:
+                        seed: int = 0, as_bytes: bool = False) -> tuple[Any, np.ndarray]:
     """The training split of :func:`load_mnist` alone: ``(x_train, y_train)``, the same arrays.
 
     For a model trained on MNIST that never looks at the test images (the recipes of
     :mod:`ae_helpers.training`): ``load_mnist`` would also make the float32 test images (31 MB)
-    only to drop them.
+    only to drop them. With ``as_bytes=True`` the images come as :class:`ByteImages` (47 MB for
+    all 60,000 instead of 188 MB), read as the same float32 values a batch at a time.
 
     Examples
     --------
     >>> x, y = load_mnist_training(train_size=100)
     >>> x.shape, bool(np.shares_memory(x, load_mnist(train_size=100)[0][0]))
     ((100, 784), True)
+    >>> b, _ = load_mnist_training(train_size=100, as_bytes=True)
+    >>> b.shape, bool(np.array_equal(np.asarray(b), x))
+    ((100, 784), True)
     """
     source, (train, _) = _source(None, layout, seed)
-    return _prepare(source and source + ("train",), train, train_size, layout, seed, "train_size")
+    if not as_bytes:
+        return _prepare(source and source + ("train",), train, train_size, layout, seed,
+                        "train_size")
+    x, y = train
+    if train_size is not None:
+        _check_size(train_size, len(x), "train_size")
+        idx = stratified_indices(y, train_size, seed=seed)
+        x, y = x[idx], y[idx]
+    return ByteImages(x, _SHAPES[layout]), y.astype(np.int64)
+
+
+def load_mnist_test(*, layout: Layout = "flat", test_size: int | None = None,
+                    seed: int = 0) -> Split:
+    """The test split of :func:`load_mnist` alone: ``(x_test, y_test)``, the same arrays.
+
+    For a recipe that measures on the test images and reads its training images as
+    :class:`ByteImages` (:func:`load_mnist_training`): ``load_mnist`` would also make the float32
+    training images (188 MB) only to drop them.
+
+    Examples
+    --------
+    >>> x, y = load_mnist_test(test_size=50)
+    >>> x.shape, bool(np.shares_memory(x, load_mnist(test_size=50)[1][0]))
+    ((50, 784), True)
+    """
+    source, (_, test) = _source(None, layout, seed)
+    return _prepare(source and source + ("test",), test, test_size, layout, seed, "test_size")
 
 
 def binarise(x: Any, *, seed: int = 0) -> np.ndarray:

@@ -279,6 +279,60 @@ def test_the_training_split_alone_is_load_mnists_and_makes_no_test_images(fake_m
     for recipe in (AutoencoderRecipe(latent_dim=2, epochs=1, train_size=20),
                    VAERecipe(latent_dim=2, epochs=1, train_size=20)):
         assert sorted(recipe.data()) == ["x_train", "y_train"]
-    assert made == ["train", "train"]
+    assert made == []  # the training images stay bytes (ByteImages): no float32 copy at all
     assert sorted(VAERecipe(latent_dim=2, epochs=1, train_size=20, follow=10).data()) == [
         "x_test", "x_train", "y_test", "y_train"]
+    assert made == ["test"]
+
+
+@pytest.mark.parametrize("layout", ["flat", "channels"])
+@pytest.mark.parametrize("train_size", [None, 37])
+def test_training_images_as_bytes_read_as_load_mnists_floats(fake_mnist, monkeypatch, layout,
+                                                             train_size):
+    """ByteImages hand out exactly load_mnist's float32 values, whole or a batch at a time."""
+    from ae_helpers.data import ByteImages, load_mnist_training
+
+    monkeypatch.setenv(MNIST_ENV, str(fake_mnist))
+    floats, labels = load_mnist_training(layout=layout, train_size=train_size, seed=3)
+    images, same_labels = load_mnist_training(layout=layout, train_size=train_size, seed=3,
+                                              as_bytes=True)
+    assert isinstance(images, ByteImages) and images.shape == floats.shape
+    np.testing.assert_array_equal(same_labels, labels)
+    assert np.array_equal(np.asarray(images), floats)  # exactly, not approximately
+    idx = np.array([5, 0, 17, 3])
+    assert images[idx].dtype == np.float32 and np.array_equal(images[idx], floats[idx])
+    assert np.array_equal(images[4], floats[4]) and np.array_equal(images[2:9], floats[2:9])
+    assert np.array_equal(images.reshape((len(images), 784))[idx], floats.reshape(-1, 784)[idx])
+    with pytest.raises(ValueError, match="reshape keeps the images"):
+        images.reshape((3, 784))
+    if train_size is None:  # all of them: a view of the bytes read once, no copy
+        assert images._raw.dtype == np.uint8 and not images._raw.flags.owndata
+
+
+def test_training_on_bytes_learns_the_same_weights_as_on_floats(fake_mnist, monkeypatch):
+    """train() on ByteImages is train() on load_mnist's floats: the same batches, the same weights."""
+    import keras
+
+    from ae_helpers.data import load_mnist_training
+    from ae_helpers.models import dense_autoencoder
+    from ae_helpers.training import train
+
+    monkeypatch.setenv(MNIST_ENV, str(fake_mnist))
+    weights = []
+    for as_bytes in (False, True):
+        x, _ = load_mnist_training(train_size=64, as_bytes=as_bytes)
+        keras.utils.set_random_seed(0)
+        model = dense_autoencoder(2, hidden=(8,))
+        train(model, x, epochs=2, batch_size=16, log_every=0)
+        weights.append(model.get_weights())
+    for a, b in zip(*weights):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_byte_images_refuse_what_is_not_bytes():
+    from ae_helpers.data import ByteImages
+
+    with pytest.raises(TypeError, match="uint8"):
+        ByteImages(np.zeros((3, 4), np.float32))
+    with pytest.raises(ValueError, match="does not hold"):
+        ByteImages(np.zeros((3, 4), np.uint8), (5,))

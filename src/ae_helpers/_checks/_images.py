@@ -201,6 +201,11 @@ def check_image_values(images: Any, name: str = "images") -> np.ndarray:
     ...
     ValueError: images must lie in [0, 1]; got values from 255 to 255 (0-255 pixels? divide by 255)
     """
+    if getattr(images, "pixels_in_unit_interval", False) is True:
+        # ae_helpers.data.ByteImages: bytes read as float32 in [0, 1], nothing to scan or convert
+        if len(images) == 0:
+            raise ValueError(f"{name} is empty: shape {tuple(images.shape)}")
+        return images
     if not at_the_door():  # checked where they came in: no second scan of 60,000 images
         return np.asarray(to_numpy(images))
     arr = _floating_array(images, name)

@@ -18,6 +18,7 @@ import keras
 import numpy as np
 
 from .._checks import check_int, check_labels, check_seed
+from ..data import ByteImages
 
 
 def steps_per_epoch(n: int, batch_size: int) -> int:
@@ -39,8 +40,8 @@ class ArrayBatches(keras.utils.PyDataset):
 
     Parameters
     ----------
-    x : np.ndarray
-        Inputs, first axis = examples.
+    x : np.ndarray or ae_helpers.data.ByteImages
+        Inputs, first axis = examples (images kept as bytes are converted one batch at a time).
     y : np.ndarray, optional
         Targets. ``None`` means "the inputs are the targets" (an autoencoder), unless
         ``targets=False``.
@@ -85,7 +86,7 @@ class ArrayBatches(keras.utils.PyDataset):
     ) -> None:
         workers = check_int(workers, "workers")
         super().__init__(workers=workers)
-        if not isinstance(x, np.ndarray) or x.ndim < 2 or len(x) == 0:
+        if not isinstance(x, (np.ndarray, ByteImages)) or x.ndim < 2 or len(x) == 0:
             raise ValueError(
                 f"x must be a non-empty NumPy array of examples, got {type(x).__name__} "
                 f"with shape {getattr(x, 'shape', None)}"
@@ -193,7 +194,7 @@ class BinarisedBatches(keras.utils.PyDataset):
         workers: int = 2,
     ) -> None:
         super().__init__(workers=check_int(workers, "workers"))
-        if not isinstance(x, np.ndarray) or x.ndim < 2 or len(x) == 0:
+        if not isinstance(x, (np.ndarray, ByteImages)) or x.ndim < 2 or len(x) == 0:
             raise ValueError(
                 f"x must be a non-empty NumPy array of images, got {type(x).__name__} "
                 f"with shape {getattr(x, 'shape', None)}"

@@ -56,6 +56,7 @@ from typing import Any
 import numpy as np
 
 from .._version import __version__
+from ..data import ByteImages
 
 CACHE_ENV = "AE_HELPERS_CACHE"
 LOCK_TIMEOUT_ENV = "AE_HELPERS_LOCK_TIMEOUT"
@@ -157,9 +158,21 @@ def fingerprint(*arrays: np.ndarray) -> str:
     True
     >>> fingerprint(np.zeros(3)) == fingerprint(np.ones(3))
     False
+
+    Images kept as bytes have the fingerprint of the float32 images they read as:
+
+    >>> from ae_helpers.data import ByteImages
+    >>> raw = np.arange(12, dtype=np.uint8).reshape(3, 4)
+    >>> fingerprint(ByteImages(raw)) == fingerprint(np.asarray(ByteImages(raw)))
+    True
     """
     digest = hashlib.sha256()
     for a in arrays:
+        if isinstance(a, ByteImages):  # the digest of the float32 images they read as, in blocks
+            digest.update(f"{a.shape}|{a.dtype}|".encode())
+            for block in a.blocks():
+                digest.update(memoryview(np.ascontiguousarray(block)).cast("B"))
+            continue
         a = np.ascontiguousarray(a)
         digest.update(f"{a.shape}|{a.dtype}|".encode())
         digest.update(memoryview(a).cast("B"))
