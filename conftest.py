@@ -28,6 +28,40 @@ BUILD_CACHE = BOOK_OUT / "_build" / ".jupyter_cache"
 _handover = {"on": False}
 
 
+# Settings every test and chapter of the session must see unchanged. The test command sets
+# AE_HELPERS_QUICK=1; a docstring example that deleted it once made every chapter after it run in
+# full mode (ten minutes more, unnoticed). A test that changes one of these fails, and it is put back.
+WATCHED_ENV = ("AE_HELPERS_QUICK", "AE_HELPERS_CACHE", "AE_HELPERS_MNIST", "KERAS_BACKEND",
+               "AE_HELPERS_LOCK_TIMEOUT", "OMP_NUM_THREADS")
+
+
+def _watched() -> dict[str, str | None]:
+    return {name: os.environ.get(name) for name in WATCHED_ENV}
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_call(item):
+    before = _watched()
+    yield
+    put_back_environment(item.nodeid, before)
+
+
+def put_back_environment(nodeid: str, before: dict[str, str | None]) -> None:
+    """Raise if a watched variable differs from ``before``, after putting it back."""
+    after = _watched()
+    changed = {k: (before[k], after[k]) for k in WATCHED_ENV if before[k] != after[k]}
+    if changed:
+        for name, (old, _) in changed.items():
+            if old is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = old
+        raise AssertionError(
+            f"{nodeid} changed the environment of every test after it: "
+            + ", ".join(f"{k} from {old!r} to {new!r}" for k, (old, new) in changed.items())
+            + " (put back now; use monkeypatch.setenv or unittest.mock.patch.dict)")
+
+
 def pytest_collectstart(collector):
     if getattr(collector, "fspath", None) is not None and collector.fspath.ext == ".ipynb":
         collector.skip_compare += ("text/html", "application/javascript", "stderr")

@@ -35,11 +35,12 @@ def quick_mode() -> bool:
     Examples
     --------
     >>> import os
-    >>> os.environ["AE_HELPERS_QUICK"] = "1"
-    >>> quick_mode()
+    >>> from unittest import mock
+    >>> with mock.patch.dict(os.environ, {"AE_HELPERS_QUICK": "1"}):
+    ...     quick_mode()
     True
-    >>> del os.environ["AE_HELPERS_QUICK"]
-    >>> quick_mode()
+    >>> with mock.patch.dict(os.environ, {"AE_HELPERS_QUICK": "no"}):
+    ...     quick_mode()
     False
     """
     value = os.environ.get(QUICK_ENV, "").strip().lower()
