@@ -39,11 +39,9 @@ def _watched() -> dict[str, str | None]:
     return {name: os.environ.get(name) for name in WATCHED_ENV}
 
 
-@pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_call(item):
-    before = _watched()
-    yield
-    put_back_environment(item.nodeid, before)
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    item._ae_environment = _watched()  # compared once the test's fixtures (monkeypatch) are undone
 
 
 def put_back_environment(nodeid: str, before: dict[str, str | None]) -> None:
@@ -96,7 +94,15 @@ def pytest_runtest_makereport(item, call):
         item.cell.outputs = list(item.test_outputs or [])  # nbformat output nodes
 
 
+@pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_teardown(item, nextitem):
+    yield
+    _hand_over(item, nextitem)
+    if hasattr(item, "_ae_environment"):
+        put_back_environment(item.nodeid, item._ae_environment)
+
+
+def _hand_over(item, nextitem) -> None:
     if not (_handover["on"] and _is_cell(item)):
         return
     notebook = item.parent
