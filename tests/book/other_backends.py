@@ -1,11 +1,11 @@
 """The runs on the PyTorch and JAX backends, started in the background as soon as pytest has collected.
 
 The suite runs on TensorFlow; ``test_backends.py`` checks that the helpers' tests and every chapter
-(under nbval) pass on PyTorch and JAX too. Each backend's check is one pytest process, with
-``KERAS_BACKEND`` set and a model cache of its own, over every helper test file and every chapter.
-Those two processes are started by ``tests/conftest.py`` the moment collection ends, so they run
-beside the TensorFlow tests instead of after them (the test command's wall time on two cores is the
-longest of the three, not their sum); the tests in ``test_backends.py`` run last and wait for them.
+(under nbval) pass on PyTorch and JAX too. Each backend's check is two pytest processes, with
+``KERAS_BACKEND`` set and a model cache of its own, one over the helper test files and one over every
+chapter. They are started by ``tests/conftest.py`` the moment collection ends, at a lower priority,
+so they run beside the TensorFlow tests instead of after them and take the cores those leave; the
+tests in ``test_backends.py`` run last and wait for them.
 Run alone (``pytest tests/book/test_backends.py``), a test starts its backend's run itself.
 
 A run's results are read from its JUnit XML report, so that the helpers' tests and the chapters get a
@@ -100,7 +100,7 @@ def _read_report(backend: str, returncode: int, output: str, report: Path) -> Ou
 
 
 class BackendRun:
-    """One backend's pytest process over the helpers' tests and the chapters, in a thread."""
+    """One backend's pytest processes (the helpers' tests; the chapters), started from a thread."""
 
     def __init__(self, backend: str):
         self.backend = backend
@@ -113,25 +113,47 @@ class BackendRun:
         return self
 
     def _run(self) -> None:
-        folder = Path(tempfile.mkdtemp(prefix=f"ae-{self.backend}-run-"))
+        # Two processes: the helpers' tests and the chapters. At nice 10 they take what the
+        # TensorFlow tests leave; once those are done, the two use both cores.
+        parts = {"helpers": helper_test_files(background=True), "chapters": chapter_files()}
+        outcomes: dict[str, Outcome] = {}
+        threads = [threading.Thread(target=lambda p=p, f=f: outcomes.__setitem__(p, self._run_part(p, f)))
+                   for p, f in parts.items()]
+        try:
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+            merged = Outcome(self.backend, 0, "")
+            for part in parts:
+                got = outcomes.get(part) or Outcome(self.backend, -1, f"the {part} run did not report")
+                merged.returncode = merged.returncode or got.returncode
+                merged.output += f"--- {part} ---\n{got.output}\n"
+                merged.passed.update({k: merged.passed.get(k, 0) + v for k, v in got.passed.items()})
+                for k, v in got.failed.items():
+                    merged.failed.setdefault(k, []).extend(v)
+            self._outcome = merged
+        finally:
+            self._done.set()
+
+    def _run_part(self, part: str, files: list[str]) -> Outcome:
+        folder = Path(tempfile.mkdtemp(prefix=f"ae-{self.backend}-{part}-run-"))
         report = folder / "report.xml"
         env = {**os.environ, "KERAS_BACKEND": self.backend,
                "AE_HELPERS_CACHE": str(backend_cache(self.backend))}
         env.update(ONE_THREAD)
-        command = [*BACKGROUND, sys.executable, "-m", "pytest", *helper_test_files(background=True), *chapter_files(),
+        command = [*BACKGROUND, sys.executable, "-m", "pytest", *files,
                    "--nbval-lax", "--nbval-current-env", "-q", "-p", "no:cacheprovider",
                    "-m", "not slow", "-W", "ignore::UserWarning", "-W", "ignore::DeprecationWarning",
                    f"--junitxml={report}"]
         try:
             run = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True,
                                  timeout=TIMEOUT_S)
-            self._outcome = _read_report(self.backend, run.returncode, run.stdout + run.stderr, report)
+            return _read_report(self.backend, run.returncode, run.stdout + run.stderr, report)
         except subprocess.TimeoutExpired as error:
             output = (error.stdout or b"").decode(errors="replace") if isinstance(error.stdout, bytes) \
                 else (error.stdout or "")
-            self._outcome = Outcome(self.backend, -1, f"timed out after {TIMEOUT_S} s\n{output}")
-        finally:
-            self._done.set()
+            return Outcome(self.backend, -1, f"{part}: timed out after {TIMEOUT_S} s\n{output}")
 
     def outcome(self) -> Outcome:
         """Wait for the run to end and return what it did."""
