@@ -11,6 +11,19 @@ var AEExplorer = (function () {
     for (var i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
     return out;
   }
+  var B85 = '', B85_VALUE = new Int16Array(128);  // the alphabet of ae_helpers.viz._export.b85
+  for (var c = 33; c < 127; c++) if ('"\'\\<>&'.indexOf(String.fromCharCode(c)) < 0) B85 += String.fromCharCode(c);
+  B85 = B85.slice(0, 85);
+  for (var k = 0; k < 85; k++) B85_VALUE[B85.charCodeAt(k)] = k;
+  function bytesOf85(s, n) {  // 5 characters -> 4 bytes, big-endian; n: the length before padding
+    var out = new Uint8Array(s.length / 5 * 4);
+    for (var i = 0, o = 0; i < s.length; i += 5) {
+      var v = 0;
+      for (var d = 0; d < 5; d++) v = v * 85 + B85_VALUE[s.charCodeAt(i + d)];
+      out[o++] = v >>> 24; out[o++] = (v >>> 16) & 255; out[o++] = (v >>> 8) & 255; out[o++] = v & 255;
+    }
+    return out.subarray(0, n);
+  }
   function floats(b64) { return new Float32Array(bytesOf(b64).buffer); }
 
   async function inflate(bytes) {  // zlib data, with the browser's own DecompressionStream
@@ -19,7 +32,7 @@ var AEExplorer = (function () {
   }
 
   async function loadModel(spec) {
-    var raw = await inflate(bytesOf(spec.weights));
+    var raw = await inflate(bytesOf85(spec.weights, spec.weights_bytes));
     var ints = spec.bits === 8 ? new Int8Array(raw.buffer) : new Int16Array(raw.buffer);
     var offset = 0, layers = spec.layers.map(function (l) {
       var q = ints.subarray(offset, offset + l.n_in * l.n_out);
@@ -95,7 +108,7 @@ var AEExplorer = (function () {
       var codes = panel.codes, labels = panel.labels;
       g.globalAlpha = 0.75;
       for (var i = 0; i < codes.length; i += 2) {
-        var p = toPx([codes[i], codes[i + 1]], s);
+        var p = [M.l + codes[i] / 1000 * s.w, M.t + (1 - codes[i + 1] / 1000) * s.h];  // thousandths
         g.fillStyle = labels ? PALETTE[labels[i / 2] % 10] : colour('--aex-muted');
         g.fillRect(p[0] - 1.5, p[1] - 1.5, 3, 3);
       }

@@ -170,7 +170,9 @@ class LatentExplorer:
         return {
             "name": self.name, "box": [round(v, 6) for v in self.box],
             "start": [float(self.center[0]), float(self.center[1])],
-            "codes": [round(float(v), 3) for v in np.asarray(codes, dtype=float).ravel()],
+            # each code as thousandths of the map's width and height: 0-1000, a few bytes a number
+            "codes": np.rint((np.asarray(codes, dtype=float) - self.box[::2]) / (2 * self.span)
+                             * 1000).astype(int).ravel().tolist(),
             "labels": None if labels is None else [int(v) for v in labels],
             "label": self.label if self.n_classes else None,
             "model": self.exported.to_json(),

@@ -151,6 +151,26 @@ def _gptq(kernel: np.ndarray, inputs: np.ndarray, levels: int) -> tuple[np.ndarr
     return q, scale.astype(np.float32)
 
 
+# 85 printable ASCII characters that need no escaping in a JSON string inside an HTML <script>
+# (no quote, apostrophe, backslash, <, > or &): base85 is 5 characters per 4 bytes, base64 6 per 4.
+B85_ALPHABET = "".join(c for c in map(chr, range(33, 127)) if c not in "\"'\\<>&")[:85]
+
+
+def b85(data: bytes) -> str:
+    """Encode bytes with :data:`B85_ALPHABET` (big-endian groups of 4 bytes, zero-padded).
+
+    Examples
+    --------
+    >>> b85(bytes([0, 0, 0, 1]))
+    '!!!!#'
+    """
+    padded = np.frombuffer(data + b"\0" * (-len(data) % 4), dtype=">u4").astype(np.int64)
+    digits = np.empty((len(padded), 5), dtype=np.int64)
+    for k in range(4, -1, -1):
+        padded, digits[:, k] = np.divmod(padded, 85)
+    return np.frombuffer(B85_ALPHABET.encode("ascii"), dtype=np.uint8)[digits].tobytes().decode("ascii")
+
+
 def _b64(array: np.ndarray) -> str:
     return base64.b64encode(np.ascontiguousarray(array).tobytes()).decode("ascii")
 
@@ -201,15 +221,16 @@ class ExportedDecoder:
 
     def to_json(self) -> dict[str, Any]:
         """The page's copy: layer shapes, activations, base64 float32 scales and biases, and every
-        kernel's integers concatenated, deflated and base64-encoded (``"weights"``)."""
+        kernel's integers concatenated, deflated and base85-encoded (``"weights"``, :func:`b85`)."""
         dtype = np.int8 if self.levels <= 127 else np.dtype("<i2")
-        packed = b"".join(np.ascontiguousarray(q.astype(dtype)).tobytes() for q in self.weights)
+        packed = zlib.compress(b"".join(np.ascontiguousarray(q.astype(dtype)).tobytes()
+                                        for q in self.weights), 9)
         return {
             "layers": [{"n_in": int(i), "n_out": int(o), "act": a, "scale": _b64(s.astype("<f4")),
                         "bias": _b64(b.astype("<f4"))}
                        for (i, o), a, s, b in zip(self.shapes, self.activations, self.scales, self.biases)],
             "bits": 8 if self.levels <= 127 else 16,
-            "weights": base64.b64encode(zlib.compress(packed, 9)).decode("ascii"),
+            "weights": b85(packed), "weights_bytes": len(packed),
             "n_classes": self.n_classes,
             "shape": list(self.image_shape),
             "max_error": self.max_error,
