@@ -108,6 +108,7 @@ var AEExplorer = (function () {
       var codes = panel.codes, labels = panel.labels;
       g.globalAlpha = 0.75;
       for (var i = 0; i < codes.length; i += 2) {
+        if (codes[i] < 0 || codes[i] > 1000 || codes[i + 1] < 0 || codes[i + 1] > 1000) continue;
         var p = [M.l + codes[i] / 1000 * s.w, M.t + (1 - codes[i + 1] / 1000) * s.h];  // thousandths
         g.fillStyle = labels ? PALETTE[labels[i / 2] % 10] : colour('--aex-muted');
         g.fillRect(p[0] - 1.5, p[1] - 1.5, 3, 3);
@@ -116,7 +117,7 @@ var AEExplorer = (function () {
       var fg = colour('--aex-fg');
       g.strokeStyle = fg; g.lineWidth = 1; g.strokeRect(M.l, M.t, s.w, s.h);
       g.fillStyle = fg; g.font = '11px sans-serif'; g.textAlign = 'center'; g.textBaseline = 'top';
-      [0, 0.5, 1].forEach(function (t) {
+      [0, 1].forEach(function (t) {  // the range at the ends; the axis names in the middle
         var x = box[0] + t * (box[1] - box[0]), y = box[2] + t * (box[3] - box[2]);
         g.fillText(x.toFixed(1), M.l + t * s.w, M.t + s.h + 3);
         g.textAlign = 'right'; g.textBaseline = 'middle';

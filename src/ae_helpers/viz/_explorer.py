@@ -31,13 +31,13 @@ from ._images import mosaic, show_image
 _CSS = """
 #{id}{{--aex-fg:#222;--aex-bg:#fff;--aex-muted:#888;color:var(--aex-fg);margin:0.5em 0}}
 html[data-theme="dark"] #{id}{{--aex-fg:#ddd;--aex-bg:#14181e;--aex-muted:#999}}
-#{id} .aex-panels{{display:flex;flex-wrap:wrap;gap:1.5em}}
+#{id} .aex-panels{{display:flex;flex-wrap:wrap;gap:1em}}
 #{id} .aex-panel{{margin:0}}
 #{id} .aex-panel figcaption{{font-weight:600;margin-bottom:0.3em}}
-#{id} .aex-row{{display:flex;gap:0.8em;align-items:center}}
-#{id} .aex-map{{width:300px;height:300px;touch-action:none;cursor:crosshair;border-radius:4px}}
+#{id} .aex-row{{display:flex;gap:0.6em;align-items:center}}
+#{id} .aex-map{{width:230px;height:230px;touch-action:none;cursor:crosshair;border-radius:4px}}
 #{id} .aex-map:focus-visible{{outline:3px solid #1a73e8;outline-offset:2px}}
-#{id} .aex-digit{{width:140px;height:140px;image-rendering:pixelated;border:1px solid var(--aex-muted)}}
+#{id} .aex-digit{{width:84px;height:84px;image-rendering:pixelated;border:1px solid var(--aex-muted)}}
 #{id} .aex-status{{font-family:monospace;font-size:0.9em;margin:0.3em 0 0 0}}
 #{id} .aex-legend{{font-size:0.85em;margin:0.2em 0}}
 #{id} .aex-legend span{{display:inline-block;margin-right:0.5em}}
@@ -257,7 +257,7 @@ def latent_explorer(
     Parameters
     ----------
     decoder : keras.Model
-        Dense layers (see :data:`ae_helpers.viz.SUPPORTED_LAYERS`); maps ``(batch, 2)`` latent
+        Dense layers (see ``ae_helpers.viz.SUPPORTED_LAYERS``); maps ``(batch, 2)`` latent
         points to images in [0, 1], or ``[codes, one-hot labels]`` for a conditional decoder.
     codes : array-like, optional
         ``(n, 2)`` codes to draw on the map (e.g. the test digits'); at most 2,000 are shown.

@@ -221,7 +221,7 @@ class ExportedDecoder:
 
     def to_json(self) -> dict[str, Any]:
         """The page's copy: layer shapes, activations, base64 float32 scales and biases, and every
-        kernel's integers concatenated, deflated and base85-encoded (``"weights"``, :func:`b85`)."""
+        kernel's integers concatenated, deflated and base85-encoded (``"weights"``, see ``b85``)."""
         dtype = np.int8 if self.levels <= 127 else np.dtype("<i2")
         packed = zlib.compress(b"".join(np.ascontiguousarray(q.astype(dtype)).tobytes()
                                         for q in self.weights), 9)
@@ -283,7 +283,7 @@ def export_decoder(
     Parameters
     ----------
     decoder : keras.Model
-        Dense layers only (see :data:`SUPPORTED_LAYERS`); input ``(n, 2)`` codes, or ``[codes,
+        Dense layers only (see ``ae_helpers.viz.SUPPORTED_LAYERS``); input ``(n, 2)`` codes, or ``[codes,
         one-hot labels]`` for a conditional decoder; output ``(n, h*w)`` or ``(n, h, w)`` in [0, 1].
     low, high : pair of float
         The box of latent points the page may decode (the explorer's map); the weights are rounded
