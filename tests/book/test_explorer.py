@@ -116,6 +116,12 @@ def _explore(driver, page_url: str, n_panels: int, rng: np.random.Generator) -> 
                 canvas, int(x - rect[0] / 2), int(y - rect[1] / 2)).click().perform()
             got = driver.execute_script(READ_JS, panel)
             assert got["decodes"] > before, f"panel {index}: the pointer did not decode a new point"
+            # ... and the point decoded is the one under the pointer (within a pixel or two)
+            low1, high1, low2, high2 = map(float, canvas.get_attribute("data-box").split(","))
+            aim = (low1 + (x - 38) / (rect[0] - 46) * (high1 - low1),
+                   high2 - (y - 8) / (rect[1] - 38) * (high2 - low2))
+            assert abs(got["z1"] - aim[0]) <= 2 * (high1 - low1) / (rect[0] - 46), (got["z1"], aim)
+            assert abs(got["z2"] - aim[1]) <= 2 * (high2 - low2) / (rect[1] - 38), (got["z2"], aim)
             points.append(got)
         # the keyboard moves the point too (the map has focus after the click)
         canvas.send_keys(Keys.ARROW_RIGHT)

@@ -88,6 +88,7 @@ var AEExplorer = (function () {
     var box = panel.box, M = {l: 38, r: 8, t: 8, b: 30};  // the plot's margins, CSS px
     var state = {z: panel.start.slice(), label: panel.label, model: null};
     var step = (box[1] - box[0]) / 50;
+    map.dataset.box = box.join(',');  // the map's range, for tests and tools
 
     function plotSize() {
       var r = map.getBoundingClientRect();

@@ -196,7 +196,8 @@ class ExportedDecoder:
     image_shape : tuple of int
         ``(height, width)`` of a decoded image.
     max_error : float
-        Largest |page − Keras| pixel difference over the check points, in [0, 1] units.
+        Largest absolute difference between a pixel the page draws and Keras's, over the check
+        points, in [0, 1] units.
     """
 
     activations: list[str]
