@@ -73,6 +73,22 @@ return {z1: Number(digit.dataset.z1), z2: Number(digit.dataset.z2), decodes: Num
 """
 
 
+# WCAG contrast ratios of the explorer's text (status line, legend, axis colour) on the page's
+# background: the first opaque background above the explorer.
+CONTRAST_JS = """
+const root = document.querySelector('.ae-explorer');
+function rgb(c) { const m = c.match(/[\\d.]+/g).map(Number); return m.length > 3 && m[3] === 0 ? null : m.slice(0, 3); }
+function lum(c) { const [r, g, b] = c.map(v => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; });
+                  return 0.2126 * r + 0.7152 * g + 0.0722 * b; }
+let el = root, bg = null;
+while (el && !(bg = rgb(getComputedStyle(el).backgroundColor))) el = el.parentElement;
+bg = bg || [255, 255, 255];
+const texts = [root.querySelector('.aex-status'), root.querySelector('.aex-legend') || root, root];
+return texts.map(t => { const a = lum(rgb(getComputedStyle(t).color)), b = lum(bg);
+                        return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05); });
+"""
+
+
 def _wait(driver, script: str, timeout: float = 20.0):
     end = time.time() + timeout
     while time.time() < end:
@@ -153,6 +169,8 @@ def _compare(decoder, points: list[dict]) -> float:
 def test_explorer_decodes_in_the_browser(browser, built_book):
     rng = np.random.default_rng(23)
     report = []
+    from selenium.webdriver.common.by import By
+
     with serve(built_book) as site:
         for chapter, n_panels in PANELS.items():
             url = f"{site.origin}/book/{chapter}.html"
@@ -168,11 +186,20 @@ def test_explorer_decodes_in_the_browser(browser, built_book):
                           f"max pixel error {max(errors) * 255:.2f}/255")
             assert max(errors) <= TOLERANCE, report[-1]
             SHOTS.mkdir(parents=True, exist_ok=True)
-            browser.execute_script("arguments[0].scrollIntoView({block: 'start'});", seen["root"])
-            seen["root"].screenshot(str(SHOTS / f"{chapter}.png"))
-            browser.execute_script("document.documentElement.dataset.theme = 'dark';")
-            time.sleep(1.0)  # the theme fades its colours
-            seen["root"].screenshot(str(SHOTS / f"{chapter}_dark.png"))
+            for mode in ("light", "dark"):  # the theme's own switch: its choice, kept in localStorage
+                browser.execute_script(f"localStorage.setItem('mode', '{mode}');"
+                                       f" localStorage.setItem('theme', '{mode}');")
+                browser.get(url)
+                _wait(browser, "const r = document.querySelector('.ae-explorer');"
+                               " return r && r.dataset.ready === '1';")
+                time.sleep(0.5)  # the theme fades its colours in
+                assert browser.execute_script("return document.documentElement.dataset.theme;") == mode
+                contrast = browser.execute_script(CONTRAST_JS)
+                assert min(contrast) >= 4.5, f"{chapter}, {mode} mode: text contrast {contrast}"
+                root = browser.find_element(By.CSS_SELECTOR, ".ae-explorer")
+                browser.execute_script("arguments[0].scrollIntoView({block: 'start'});", root)
+                root.screenshot(str(SHOTS / f"{chapter}_{mode}.png"))
+            browser.execute_script("localStorage.clear();")
             site.take_errors()
         # from the file system, with no server at all: the same page loads and decodes
         browser.get((built_book / "book" / "04_vae.html").resolve().as_uri())

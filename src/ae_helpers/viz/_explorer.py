@@ -29,16 +29,19 @@ from ._export import ExportedDecoder, export_decoder
 from ._images import mosaic, show_image
 
 _CSS = """
-#{id}{{--aex-fg:#222;--aex-bg:#fff;--aex-muted:#888;color:var(--aex-fg);margin:0.5em 0}}
-html[data-theme="dark"] #{id}{{--aex-fg:#ddd;--aex-bg:#14181e;--aex-muted:#999}}
+#{id}{{--aex-fg:var(--pst-color-text-base,#222);--aex-bg:var(--pst-color-background,#fff);
+  --aex-muted:#888;color:var(--aex-fg);background:var(--aex-bg);margin:0.5em 0;padding:0.5em;
+  border-radius:6px}}
+html[data-theme="dark"] #{id}{{--aex-fg:var(--pst-color-text-base,#ddd);
+  --aex-bg:var(--pst-color-background,#14181e);--aex-muted:#999}}
 #{id} .aex-panels{{display:flex;flex-wrap:wrap;gap:1em}}
-#{id} .aex-panel{{margin:0}}
+#{id} .aex-panel{{margin:0;width:326px}}
 #{id} .aex-panel figcaption{{font-weight:600;margin-bottom:0.3em}}
 #{id} .aex-row{{display:flex;gap:0.6em;align-items:center}}
 #{id} .aex-map{{width:230px;height:230px;touch-action:none;cursor:crosshair;border-radius:4px}}
 #{id} .aex-map:focus-visible{{outline:3px solid #1a73e8;outline-offset:2px}}
 #{id} .aex-digit{{width:84px;height:84px;image-rendering:pixelated;border:1px solid var(--aex-muted)}}
-#{id} .aex-status{{font-family:monospace;font-size:0.9em;margin:0.3em 0 0 0}}
+#{id} .aex-status{{font-size:0.85em;margin:0.3em 0 0 0;min-height:2.6em}}
 #{id} .aex-legend{{font-size:0.85em;margin:0.2em 0}}
 #{id} .aex-legend span{{display:inline-block;margin-right:0.5em}}
 #{id} .aex-legend i{{display:inline-block;width:0.8em;height:0.8em;border-radius:50%;margin-right:0.2em}}
