@@ -105,3 +105,13 @@ def test_bad_arguments(decoder, kwargs, match):
 def test_refuses_a_16_d_latent_space():
     with pytest.raises(ValueError, match="needs a 2-D latent space; this decoder takes 16-D"):
         latent_explorer(dense_decoder(16, hidden=(8,)))
+
+
+def test_a_layer_the_page_cannot_run_is_named_at_the_call():
+    import keras
+
+    code = keras.Input((2,))
+    h = keras.layers.Reshape((7, 7, 1))(keras.layers.Dense(49)(code))
+    h = keras.layers.Conv2DTranspose(1, 4, strides=4, padding="same", name="upsample")(h)
+    with pytest.raises(ValueError, match=r"cannot export layer 'reshape.*\(Reshape\).*supported: Dense"):
+        latent_explorer(keras.Model(code, keras.layers.Flatten()(h)))

@@ -25,7 +25,7 @@ import numpy as np
 
 from .._checks import check_int, check_number
 from ..models import model_output, run_model
-from ._export import ExportedDecoder, export_decoder
+from ._export import ExportedDecoder, dense_chain, export_decoder
 from ._images import mosaic, show_image
 
 _CSS = """
@@ -283,8 +283,8 @@ def latent_explorer(
     Raises
     ------
     ValueError
-        If the latent space is not 2-D, an argument is out of range, or a layer cannot be exported
-        (raised when the page is made; the message names the layer).
+        If the latent space is not 2-D, an argument is out of range, or a layer cannot be run by
+        the page (the message names the layer and lists what is supported).
 
     Examples
     --------
@@ -298,6 +298,7 @@ def latent_explorer(
     dim, n_classes = _inputs(decoder)
     if dim != 2:
         raise ValueError(f"the latent explorer needs a 2-D latent space; this decoder takes {dim}-D codes")
+    dense_chain(decoder)  # a layer the page cannot run: say which, now rather than at display
     n = check_int(n, "n", minimum=2)
     if codes is not None:
         codes = np.asarray(codes, dtype=float)
