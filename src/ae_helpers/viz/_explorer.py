@@ -35,17 +35,17 @@ _CSS = """
 html[data-theme="dark"] #{id}{{--aex-fg:var(--pst-color-text-base,#ddd);
   --aex-bg:var(--pst-color-background,#14181e);--aex-muted:#999}}
 #{id} .aex-panels{{display:flex;flex-wrap:wrap;gap:1em}}
-#{id} .aex-panel{{margin:0;width:326px}}
+#{id} .aex-panel{{margin:0;width:312px}}
 #{id} .aex-panel figcaption{{font-weight:600;margin-bottom:0.3em}}
 #{id} .aex-row{{display:flex;gap:0.6em;align-items:center}}
-#{id} .aex-map{{width:230px;height:230px;touch-action:none;cursor:crosshair;border-radius:4px}}
+#{id} .aex-map{{width:216px;height:216px;touch-action:none;cursor:crosshair;border-radius:4px}}
 #{id} .aex-map:focus-visible{{outline:3px solid #1a73e8;outline-offset:2px}}
 #{id} .aex-digit{{width:84px;height:84px;image-rendering:pixelated;border:1px solid var(--aex-muted)}}
 #{id} .aex-status{{font-size:0.85em;margin:0.3em 0 0 0;min-height:2.6em}}
 #{id} .aex-legend{{font-size:0.85em;margin:0.2em 0}}
 #{id} .aex-legend span{{display:inline-block;margin-right:0.5em}}
 #{id} .aex-legend i{{display:inline-block;width:0.8em;height:0.8em;border-radius:50%;margin-right:0.2em}}
-#{id} .aex-label{{min-width:2em;margin:0.1em;padding:0.1em 0.3em;color:var(--aex-fg);
+#{id} .aex-label{{min-width:1.8em;margin:1px;padding:0.1em 0.2em;font-size:0.85em;color:var(--aex-fg);
   background:var(--aex-bg);border:1px solid var(--aex-muted);border-radius:3px;cursor:pointer}}
 #{id} .aex-label[aria-pressed="true"]{{background:#1a73e8;color:#fff;border-color:#1a73e8}}
 """
