@@ -51,7 +51,10 @@ def test_the_map_carries_the_codes_and_their_digits(decoder):
     explorer = latent_explorer(decoder, codes=codes, labels=[4, 7, 9], name="AE")
     data = explorer._panel_data()
     assert data["box"] == [-1.0, 1.0, -1.0, 1.0]  # the codes' box by default
-    assert data["codes"] == [0, 0, 500, 750, 1000, 1000] and data["labels"] == [4, 7, 9]
+    assert list(base64.b64decode(data["codes"])) == [0, 0, 128, 191, 255, 255]
+    assert list(base64.b64decode(data["labels"])) == [4, 7, 9]
+    outside = latent_explorer(decoder, codes=codes, labels=[4, 7, 9], span=0.8, center=(0, 0))
+    assert list(base64.b64decode(outside._panel_data()["labels"])) == [7]  # only what the map shows
     assert 'aria-label="Latent map of the AE' in explorer.html()
 
 

@@ -16,7 +16,8 @@ import pytest
 from ae_helpers.models import conditional_decoder, dense_decoder
 from ae_helpers.viz import SUPPORTED_LAYERS, export_decoder
 from ae_helpers.viz._explorer import runtime_js
-from ae_helpers.viz._export import B85_ALPHABET, SUPPORTED_ACTIVATIONS, TOLERANCE, b85
+from ae_helpers.viz._export import (
+    B85_ALPHABET, SUPPORTED_ACTIVATIONS, TOLERANCE, _act, _gptq, b85, dense_chain)
 
 NODE = shutil.which("node")
 
@@ -68,7 +69,7 @@ def _node_forward(spec: dict, z: np.ndarray, labels: list | None) -> np.ndarray:
         f" const z = {json.dumps(z.tolist())}, y = {json.dumps(labels)};"
         " console.log(JSON.stringify(z.map((p, i) => Array.from(AEExplorer.forward(m, p, y ? y[i] : null)))));"
         " }).catch(e => { console.error(e); process.exit(1); });")
-    run = subprocess.run([NODE, "-e", script], capture_output=True, text=True, timeout=120)
+    run = subprocess.run([NODE, "-"], input=script, capture_output=True, text=True, timeout=120)
     assert run.returncode == 0, run.stderr
     return np.array(json.loads(run.stdout)).reshape(len(z), 28, 28)
 
@@ -111,38 +112,50 @@ def test_a_conditional_decoder_reads_the_label():
                       - _keras(decoder, z, labels)).max() <= TOLERANCE
 
 
-def test_plain_8_bit_rounding_is_not_enough_but_the_export_is():
-    """Why the export rounds with error compensation: on a chapter-sized decoder (2-256-512-784),
-    rounding each weight on its own moves pixels further than compensated rounding does."""
+def test_compensated_rounding_beats_plain_rounding_at_8_bits():
+    """Why the export rounds with error compensation (GPTQ): on a chapter-sized decoder
+    (2-256-512-784), rounding each weight on its own to the same 8 bits moves pixels further."""
     keras.utils.set_random_seed(3)
     decoder = dense_decoder(2, hidden=(256, 512))
-    exported = export_decoder(decoder, low=(-3, -3), high=(3, 3))
-    assert exported.levels == 127 and exported.max_error <= TOLERANCE
-    z = np.random.default_rng(3).uniform(-3, 3, (1000, 2)).astype("float32")
-    h = z.astype(np.float64)
-    for layer in decoder.layers[1:]:
-        w, b = (np.asarray(v, dtype=np.float64) for v in layer.get_weights())
+    chain, _ = dense_chain(decoder)
+    z = np.random.default_rng(3).uniform(-3, 3, (3000, 2))
+    fit, check = z[:2000], z[2000:]
+    plain, ours = check.copy(), check.copy()
+    h = fit
+    for w, b, act in chain:
         s = np.abs(w).max(axis=0) / 127
-        h = h @ (np.round(w / s) * s) + b
-        h = np.maximum(h, 0) if layer.activation.__name__ == "relu" else 1 / (1 + np.exp(-h))
-    keras_out = _keras(decoder, z).reshape(len(z), -1)
-    plain = np.abs(h - keras_out).max()
-    ours = np.abs(exported.forward(z).reshape(len(z), -1) - keras_out).max()
-    assert ours < plain, (ours * 255, plain * 255)
+        plain = _act(act, plain @ (np.round(w / s) * s) + b)
+        q, scale = _gptq(w, h, 127)
+        ours = _act(act, (ours @ q) * scale + b)
+        h = _act(act, (h @ q) * scale + b)
+    exact = _keras(decoder, check.astype("float32")).reshape(len(check), -1)
+    assert np.abs(ours - exact).max() < np.abs(plain - exact).max()
 
 
-def test_a_weight_costs_at_most_a_byte_and_a_quarter_of_page():
-    """The page stores a weight in at most 8 bits, deflated, then base85 (5 characters per 4 bytes):
-    at most ~1.25 characters a weight even for untrained (uniform, incompressible) weights. Chapter 4
-    carries two decoders, ~780k weights; trained weights deflate to ~6.6 bits, and the browser test
-    checks the real pages stay under 1 MB."""
+def test_each_layer_gets_the_steps_it_needs():
+    keras.utils.set_random_seed(3)
+    decoder = dense_decoder(2, hidden=(64, 128))
+    coarse = export_decoder(decoder, low=(-3, -3), high=(3, 3))
+    fine = export_decoder(decoder, low=(-3, -3), high=(3, 3), tolerance=0.1 / 255)
+    assert coarse.max_error <= TOLERANCE and fine.max_error <= 0.1 / 255
+    assert all(f >= c for f, c in zip(fine.levels, coarse.levels)) and max(fine.levels) > 127
+    z = np.random.default_rng(4).uniform(-3, 3, (20, 2))
+    assert np.abs(fine.forward(z) - _keras(decoder, z.astype("float32"))).max() <= 0.1 / 255
+    if NODE:  # 16-bit layers (two byte planes) read back by the page's script
+        assert np.abs(_node_forward(fine.to_json(), z, None) - fine.forward(z)).max() < 1e-9
+
+
+def test_a_weight_costs_at_most_its_bytes_and_a_quarter_of_page():
+    """The page stores a weight in 8 or 16 bits (per layer), deflated, then base85 (5 characters
+    per 4 bytes): at most ~1.25 characters a byte even for untrained (incompressible) weights.
+    The browser test checks the real pages stay under 1 MB."""
     keras.utils.set_random_seed(4)
     for hidden in ((32, 64, 128, 256), (256, 512)):
         spec = export_decoder(dense_decoder(2, hidden=hidden), low=(-3, -3), high=(3, 3)).to_json()
-        n_weights = sum(la["n_in"] * la["n_out"] for la in spec["layers"])
+        stored = sum(la["n_in"] * la["n_out"] * la["bits"] // 8 for la in spec["layers"])
         packed = zlib.decompress(_unb85(spec["weights"])[:spec["weights_bytes"]])
-        assert len(packed) == n_weights  # one byte each
-        assert len(json.dumps(spec)) < 1.27 * n_weights, (len(json.dumps(spec)), n_weights)
+        assert len(packed) == stored
+        assert len(json.dumps(spec)) < 1.27 * stored, (len(json.dumps(spec)), stored)
 
 
 @pytest.mark.parametrize("layer,named", [

@@ -33,13 +33,18 @@ var AEExplorer = (function () {
 
   async function loadModel(spec) {
     var raw = await inflate(bytesOf85(spec.weights, spec.weights_bytes));
-    var ints = spec.bits === 8 ? new Int8Array(raw.buffer) : new Int16Array(raw.buffer);
     var offset = 0, layers = spec.layers.map(function (l) {
-      var q = ints.subarray(offset, offset + l.n_in * l.n_out);
-      offset += l.n_in * l.n_out;
+      var n = l.n_in * l.n_out, q;
+      if (l.bits === 8) {
+        q = new Int8Array(raw.buffer, raw.byteOffset + offset, n); offset += n;
+      } else {  // 16-bit: all low bytes, then all high bytes
+        q = new Int16Array(n);
+        for (var i = 0; i < n; i++) q[i] = (raw[offset + n + i] << 8 | raw[offset + i]) << 16 >> 16;
+        offset += 2 * n;
+      }
       return {nIn: l.n_in, nOut: l.n_out, act: l.act, q: q, scale: floats(l.scale), bias: floats(l.bias)};
     });
-    if (offset !== ints.length) throw new Error('explorer: weight count does not match the layers');
+    if (offset !== raw.length) throw new Error('explorer: weight count does not match the layers');
     return {layers: layers, nClasses: spec.n_classes, shape: spec.shape};
   }
 
@@ -106,11 +111,10 @@ var AEExplorer = (function () {
       var g = map.getContext('2d'), s = plotSize();
       g.setTransform(ratio, 0, 0, ratio, 0, 0);
       g.fillStyle = colour('--aex-bg'); g.fillRect(0, 0, r.width, r.height);
-      var codes = panel.codes, labels = panel.labels;
+      var codes = bytesOf(panel.codes), labels = panel.labels ? bytesOf(panel.labels) : null;
       g.globalAlpha = 0.75;
       for (var i = 0; i < codes.length; i += 2) {
-        if (codes[i] < 0 || codes[i] > 1000 || codes[i + 1] < 0 || codes[i + 1] > 1000) continue;
-        var p = [M.l + codes[i] / 1000 * s.w, M.t + (1 - codes[i + 1] / 1000) * s.h];  // thousandths
+        var p = [M.l + codes[i] / 255 * s.w, M.t + (1 - codes[i + 1] / 255) * s.h];  // 1/255ths
         g.fillStyle = labels ? PALETTE[labels[i / 2] % 10] : colour('--aex-muted');
         g.fillRect(p[0] - 1.5, p[1] - 1.5, 3, 3);
       }

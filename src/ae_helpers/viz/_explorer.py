@@ -165,18 +165,22 @@ class LatentExplorer:
         return self._widget
 
     def _panel_data(self, seed: int = 0) -> dict[str, Any]:
-        codes = np.zeros((0, 2)) if self.codes is None else self.codes
+        codes = np.zeros((0, 2)) if self.codes is None else np.asarray(self.codes, dtype=float)
         labels = None if self.labels is None else self.labels
+        low = np.array(self.box[::2])
+        inside = np.all((codes >= low) & (codes <= low + 2 * self.span), axis=1)  # on the map
+        codes, labels = codes[inside], (None if labels is None else labels[inside])
         if len(codes) > MAX_POINTS:  # a seeded subset keeps the page light
             keep = np.sort(np.random.default_rng(seed).choice(len(codes), MAX_POINTS, replace=False))
             codes, labels = codes[keep], (None if labels is None else labels[keep])
+        # each code as 1/255ths of the map's width and height (finer than its pixels), one byte each
+        where = np.rint((codes - low) / (2 * self.span) * 255).astype(np.uint8)
         return {
             "name": self.name, "box": [round(v, 6) for v in self.box],
             "start": [float(self.center[0]), float(self.center[1])],
-            # each code as thousandths of the map's width and height: 0-1000, a few bytes a number
-            "codes": np.rint((np.asarray(codes, dtype=float) - self.box[::2]) / (2 * self.span)
-                             * 1000).astype(int).ravel().tolist(),
-            "labels": None if labels is None else [int(v) for v in labels],
+            "codes": base64.b64encode(where.tobytes()).decode("ascii"),
+            "labels": None if labels is None else base64.b64encode(
+                np.asarray(labels, dtype=np.uint8).tobytes()).decode("ascii"),
             "label": self.label if self.n_classes else None,
             "model": self.exported.to_json(),
         }
