@@ -15,11 +15,13 @@ reports of :mod:`ae_helpers.measure`, and returns a Matplotlib figure (or an ani
 * ``_sharpness`` — the RMS gradient of each batch of images (chapter 5).
 * ``_animations`` — a latent walk and the latent space filling in, as HTML that plays without a
   kernel (chapter 4).
-* ``_explorer`` — sliders over a 2-D latent space in Jupyter, a still picture in the static book.
+* ``_explorer`` — a live latent map whose decoder runs in the page (chapters 3-5); ``_export`` —
+  the decoder's weights, compact and checked against Keras, for that page.
 """
 
 from ._animations import latent_filling_animation, latent_walk_animation, to_html
 from ._explorer import LatentExplorer, latent_explorer
+from ._export import SUPPORTED_LAYERS, ExportedDecoder, export_decoder
 from ._generation import generation_comparison, prior_fit
 from ._images import (
     class_histograms,
@@ -50,6 +52,8 @@ __all__ = [
     "bound_against_k",
     "likelihood_against_quality",
     "DIGIT_COLOURS",
+    "ExportedDecoder",
+    "SUPPORTED_LAYERS",
     "LatentExplorer",
     "area_share_bars",
     "beta_strip",
@@ -57,6 +61,7 @@ __all__ = [
     "conditional_grid",
     "decoded_grid",
     "error_vs_latent",
+    "export_decoder",
     "generation_bars",
     "generation_comparison",
     "image_grid",
