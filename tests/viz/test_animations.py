@@ -96,3 +96,25 @@ def test_trained_vae_films_its_training_and_caches_the_film(isolated_cache, mnis
 def test_to_html_carries_alt_text():
     html = to_html(latent_filling_animation(np.zeros((2, 3, 2)), np.arange(3)), alt='codes "moving"')
     assert '<img alt="codes &quot;moving&quot;" id=' in html
+
+
+def test_to_html_loads_nothing_from_the_network_and_draws_every_button():
+    """Issue #23: no http(s) URL (Matplotlib links Font Awesome from a CDN); each icon gets a glyph."""
+    import re
+
+    from ae_helpers.viz._animations import PLAYER_ICONS
+
+    html = to_html(latent_filling_animation(np.zeros((2, 3, 2)), np.arange(3)))
+    assert not re.search(r"https?://", html, re.IGNORECASE), re.findall(r"https?://\S{0,60}", html)
+    assert "<link" not in html
+    icons = {cls for classes in re.findall(r'<i class="([^"]*)"', html) for cls in classes.split()
+             if cls.startswith("fa-")}
+    # The player's nine buttons (reverse play is fa-play mirrored by fa-flip-horizontal).
+    assert icons == set(PLAYER_ICONS) | {"fa-flip-horizontal"}, icons
+    style = re.search(r"<style>(.*?)</style>", html, re.DOTALL).group(1)
+    for cls in PLAYER_ICONS:
+        content = re.search(rf"\.anim-buttons \.{cls}::before \{{ content: \"([^\"]+)\"; \}}", style)
+        assert content, f"no glyph for {cls}"
+    assert ".anim-buttons .fa-flip-horizontal { transform: scaleX(-1); }" in style
+    for cls, glyph in PLAYER_ICONS.items():
+        assert glyph.strip() and all(ord(ch) < 0x2300 or ord(ch) > 0x23FF for ch in glyph), cls

@@ -7,6 +7,7 @@ the rendered page with no kernel. Frames are small (low dpi, few frames) so a pa
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from html import escape
 from typing import Any
@@ -130,6 +131,41 @@ def latent_walk_animation(
     return anim
 
 
+# Matplotlib's player links Font Awesome 4 from a CDN for its button icons: a request off the page
+# (issue #23: a built page loads nothing from the network). The link goes, and this style draws the
+# icons it uses (matplotlib/_animation_data.py's DISPLAY_TEMPLATE) with Unicode characters that
+# common system fonts have (geometric shapes, not the media-control block, which DejaVu lacks).
+# U+FE0E asks for the text, not the emoji, form of the triangles. Scoped to the player's buttons.
+_FONT_AWESOME_LINK = re.compile(r"<link\b[^>]*font-awesome[^>]*>\s*", re.IGNORECASE)
+PLAYER_ICONS = {
+    "fa-minus": "\u2212",                                 # −    decrease speed
+    "fa-fast-backward": "|\u25c0\ufe0e\u25c0\ufe0e",     # |◀◀  first frame
+    "fa-step-backward": "|\u25c0\ufe0e",                 # |◀   previous frame
+    "fa-play": "\u25b6\ufe0e",                           # ▶    play (mirrored by fa-flip-horizontal: backwards)
+    "fa-pause": "\u275a\u275a",                          # ❚❚   pause
+    "fa-step-forward": "\u25b6\ufe0e|",                  # ▶|   next frame
+    "fa-fast-forward": "\u25b6\ufe0e\u25b6\ufe0e|",      # ▶▶|  last frame
+    "fa-plus": "+",                                       # +    increase speed
+}
+
+
+def _css_string(text: str) -> str:
+    """A CSS string literal: ASCII as is, anything else as a six-digit escape (needs no separator)."""
+    return '"' + "".join(ch if ch.isascii() and ch not in '"\\' else f"\\{ord(ch):06x}" for ch in text) + '"'
+
+
+PLAYER_ICON_STYLE = (
+    "<style>\n"
+    ".anim-buttons .fa { display: inline-block; font-style: normal; font-weight: normal;"
+    " font-family: 'DejaVu Sans', 'Segoe UI Symbol', 'Apple Symbols', sans-serif; line-height: 1;"
+    " letter-spacing: -0.1em; }\n"
+    ".anim-buttons .fa-flip-horizontal { transform: scaleX(-1); }\n"
+    + "".join(f".anim-buttons .{cls}::before {{ content: {_css_string(glyph)}; }}\n"
+              for cls, glyph in PLAYER_ICONS.items())
+    + "</style>\n"
+)
+
+
 def to_html(anim: FuncAnimation, *, fps: float | None = None, alt: str | None = None) -> str:
     """Render an animation as self-contained JavaScript HTML that loops in a static page.
 
@@ -137,13 +173,20 @@ def to_html(anim: FuncAnimation, *, fps: float | None = None, alt: str | None = 
     the frame image (the page's figures take theirs from the cell's metadata, which does not reach
     an animation's HTML).
 
+    The HTML loads nothing from the network: Matplotlib's link to Font Awesome on a CDN (its
+    buttons' icons) is replaced by a small inline style that draws those icons with Unicode
+    characters (``PLAYER_ICONS``).
+
     Examples
     --------
     >>> html = to_html(latent_filling_animation(np.zeros((2, 3, 2)), np.arange(3)), alt="codes")
     >>> '<img alt="codes"' in html
     True
+    >>> "http" in html
+    False
     """
     html = anim.to_jshtml(fps=fps, default_mode="loop")
+    html = PLAYER_ICON_STYLE + _FONT_AWESOME_LINK.sub("", html)
     if alt is not None:
         html = html.replace("<img id=", f'<img alt="{escape(alt, quote=True)}" id=', 1)
     return html
