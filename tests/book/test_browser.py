@@ -9,8 +9,11 @@ After the strict build (the ``built_book`` fixture), each HTML page of the site 
 * every animation working: Matplotlib's JavaScript animations (``div.animation``: the player object
   exists, every frame decodes, the shown frame is loaded and stepping a frame changes it), and any
   ``<video>``, ``<object>``, ``<embed>`` or ``<iframe>`` loaded;
-* no JavaScript error in the console (SEVERE entries), apart from failed loads of external URLs,
-  which a machine with no network cannot make (see ``is_offline_noise``);
+* no request off the site while the page loads (issue #23: the book works offline): any ``http(s)``
+  URL on another host that the page asks for (a script, style sheet, font, image from a CDN) is a
+  problem, reported as such; links the reader may click are not loaded and are not counted;
+* no JavaScript error in the console (SEVERE entries), apart from the browser's own request for
+  ``/favicon.ico`` (see ``is_browser_noise``);
 * no request to the local server answered with an error status (a missing script, style sheet, ...);
 * no reST / MyST markup shown as text (``.. automodule::``, ```` ```{note} ````, ``:func:``) in the
   prose, a sign that a directive was not parsed;
@@ -79,25 +82,26 @@ def is_local(url: str, origin: str) -> bool:
     return (u.scheme, u.netloc) == (o.scheme, o.netloc)
 
 
-def is_offline_noise(entry: dict, origin: str) -> bool:
-    """Whether a SEVERE console entry is no fault of the book, only of where the check runs.
-
-    Excluded, by URL, for failed loads only (console source ``network``):
-
-    1. an ``http(s)`` URL on any host other than the local server: this machine (and CI) has no
-       network, and Chromium is told every external host does not exist. E.g. the Font Awesome style
-       sheet that Matplotlib's animation player links from a CDN, MathJax / RequireJS / ipywidgets
-       scripts from CDNs, web fonts, badges.
-    2. the browser's own request for ``/favicon.ico`` (made for a page that declares no icon).
-
-    Everything else, a failed load of one of the site's own files or any JavaScript error, is kept.
-    """
+def failed_load_url(entry: dict) -> str | None:
+    """The ``http(s)`` URL of a console entry for a failed load (source ``network``), else None."""
     if entry.get("source") != "network":
-        return False
+        return None
     url = entry.get("message", "").split(" ", 1)[0]
-    if urlsplit(url).scheme not in ("http", "https"):
-        return False
-    return not is_local(url, origin) or urlsplit(url).path in SERVER_NOISE
+    return url if urlsplit(url).scheme in ("http", "https") else None
+
+
+def is_browser_noise(entry: dict, origin: str) -> bool:
+    """Whether a SEVERE console entry is no fault of the book: the browser's own ``/favicon.ico``.
+
+    Only a failed load (console source ``network``) of the local server's ``/favicon.ico``, which
+    Chromium asks for on its own for a page that declares no icon. A failed load of anything else is
+    the page's: one of the site's own files that is missing, or a URL off the site, which the book
+    must not load at all (issue #23; MathJax is served from ``_static/mathjax`` and the animation
+    player's icons are inline). Chromium is told every external host does not exist, so any such
+    request fails here and shows up.
+    """
+    url = failed_load_url(entry)
+    return url is not None and is_local(url, origin) and urlsplit(url).path in SERVER_NOISE
 
 
 class _Ids(HTMLParser):
@@ -461,7 +465,12 @@ def check_page(driver, site: Site, page: Path, shots: Path | None) -> PageResult
     problems += link_problems(seen["links"], site.origin, site.root)
     problems += [f"unrendered markup shown as text: {text!r}" for text in seen["leaked"]]
     for entry in driver.get_log("browser"):
-        if entry.get("level") == "SEVERE" and not is_offline_noise(entry, site.origin):
+        if entry.get("level") != "SEVERE" or is_browser_noise(entry, site.origin):
+            continue
+        url = failed_load_url(entry)
+        if url is not None and not is_local(url, site.origin):
+            problems.append(f"request off the site at load: {url} (the book must work offline)")
+        else:
             problems.append(f"console {entry.get('source', '?')} error: {entry['message'][:300]}")
     problems += site.take_errors()
     if shots is not None:
@@ -498,7 +507,7 @@ def _tiny_site(root: Path) -> Path:
     (root / "ok.png").write_bytes(PNG)
     (root / "index.html").write_text(
         '<html><head><title>index</title>'
-        # External style sheet and font: no network here, so these failed loads must be ignored.
+        # An external style sheet: the page asks for it at load, a request off the site (issue #23).
         '<link rel="stylesheet" href="https://fonts.example.org/font.css"></head><body>'
         '<h1 id="top-title">Index</h1>'
         '<img src="ok.png" alt="fine"> <img src="missing.png" alt="broken">'
@@ -535,7 +544,10 @@ def _animation_html(broken: bool) -> str:
     fig, ax = plt.subplots(figsize=(1, 1), dpi=30)
     dot = ax.plot([0], [0], "o")[0]
     anim = FuncAnimation(fig, lambda i: dot.set_data([i], [i]), frames=3)
-    html = anim.to_jshtml(default_mode="loop")
+    # The book's player: Matplotlib's, less its link to Font Awesome on a CDN (a request off the site).
+    from ae_helpers.viz import to_html
+
+    html = to_html(anim)
     plt.close(fig)
     if broken:  # corrupt the second frame's PNG
         head = 'frames[1] = "data:image/png;base64,'
@@ -559,18 +571,23 @@ def test_link_checker_reports_broken_links_and_anchors(tmp_path):
     assert link_problems([f"{origin}/../../etc/passwd"], origin, root)  # never outside the site
 
 
-def test_offline_noise_is_only_external_loads():
+def test_browser_noise_is_only_the_favicon():
+    """Failed loads of external URLs (the CDNs the book once used) are the page's fault, not noise."""
     origin = "http://127.0.0.1:8000"
     failed = " - Failed to load resource: "
-    external = {"source": "network", "level": "SEVERE",
-                "message": f"https://cdn.jsdelivr.net/npm/mathjax@3/es5/tex-mml-chtml.js{failed}net::ERR_NAME_NOT_RESOLVED"}
-    local = {**external, "message": f"{origin}/_static/x.js{failed}the server responded with a status of 404"}
+    mathjax = {"source": "network", "level": "SEVERE",
+               "message": f"https://cdn.jsdelivr.net/npm/mathjax@3/es5/tex-mml-chtml.js{failed}net::ERR_NAME_NOT_RESOLVED"}
+    font_awesome = {**mathjax, "message": "https://maxcdn.bootstrapcdn.com/font-awesome/4.4.0/css/"
+                                          f"font-awesome.min.css{failed}net::ERR_NAME_NOT_RESOLVED"}
+    local = {**mathjax, "message": f"{origin}/_static/x.js{failed}the server responded with a status of 404"}
     script = {"source": "javascript", "level": "SEVERE",
               "message": "https://cdn.example.org/x.js 1:1 Uncaught ReferenceError: x is not defined"}
-    assert is_offline_noise(external, origin)
-    assert not is_offline_noise(local, origin)
-    assert not is_offline_noise(script, origin)
-    assert is_offline_noise({**local, "message": f"{origin}/favicon.ico - Failed to load resource: 404"}, origin)
+    favicon = {**local, "message": f"{origin}/favicon.ico - Failed to load resource: 404"}
+    for entry in (mathjax, font_awesome, local, script):
+        assert not is_browser_noise(entry, origin), entry["message"]
+    assert is_browser_noise(favicon, origin)
+    assert not is_browser_noise({**favicon, "message": "https://example.org/favicon.ico" + failed}, origin)
+    assert failed_load_url(mathjax).startswith("https://cdn.jsdelivr.net/") and failed_load_url(script) is None
 
 
 @pytest.mark.parametrize("alt", [
@@ -610,9 +627,10 @@ def test_browser_check_catches_faults(browser, tmp_path):
     assert "broken link: /nowhere.html" in index, index
     assert "broken anchor: /sub/page.html#nosuch" in index, index
     assert "image alt text is a file path: '../_images/ok.png'" in index, index
-    assert "fonts.example.org" not in index, index  # the failed external load is offline noise
+    # The page's own request for an external style sheet, named as such (issue #23).
+    assert "request off the site at load: https://fonts.example.org/font.css" in index, index
     # + the 404 for missing.png, seen by the console and by the server; nothing else
-    assert len(results["index.html"].problems) == 6, index
+    assert len(results["index.html"].problems) == 7, index
     page = "\n".join(results["sub/page.html"].problems)
     assert "boom from the page" in page, page
     assert "server answered 404 for /missing.js" in page, page

@@ -6,9 +6,10 @@ map, reads the decoded canvas's pixels, and compares them with the *Keras* decod
 trained, loaded from the model cache by the chapter's own recipe (the build put it there): at most
 2/255 apart on every pixel. The page reports the exact point it decoded (``data-z1``, ``data-z2``
 on the digit canvas). Every resource the page loads must be local (the loopback server or
-``data:``), apart from two links of the book's own (``BOOK_CDN``: MathJax, and the style sheet of
-Matplotlib's animation player), and no request at all is made while exploring; the page also
-works opened from ``file://``.
+``data:``), with no exception: MathJax is served from the site's ``_static/mathjax``
+(``sphinx-mathjax-offline``) and Matplotlib's animation player draws its icons with an inline style
+(``ae_helpers.viz.to_html``); no request at all is made while exploring; the page also works opened
+from ``file://``.
 Screenshots of each explorer go to ``_build/screenshots/explorer/``.
 """
 
@@ -28,11 +29,6 @@ ROOT = Path(__file__).resolve().parents[2]
 SHOTS = ROOT / "_build" / "screenshots" / "explorer"
 MAX_BYTES = 1_000_000  # what the explorer may add to a page
 TOLERANCE = 2 / 255
-# Two links of the book's, not the explorer's (which holds no URL: tests/viz/test_explorer.py): the
-# theme's MathJax on pages with math, and the Font Awesome style sheet of Matplotlib's animation
-# player (chapter 4). Chromium resolves neither here (test_browser.py's host rules).
-BOOK_CDN = ("https://cdn.jsdelivr.net/npm/mathjax@3/",
-            "https://maxcdn.bootstrapcdn.com/font-awesome/4.4.0/css/font-awesome.min.css")
 
 
 def _parameters(chapter: str) -> dict:
@@ -177,7 +173,7 @@ def test_explorer_decodes_in_the_browser(browser, built_book):
             seen = _explore(browser, url, n_panels, rng)
             for name in seen["resources"] + seen["new"]:
                 local = urlsplit(name).netloc == urlsplit(site.origin).netloc or name.startswith("data:")
-                assert local or name.startswith(BOOK_CDN), f"{chapter}: a request off the page: {name}"
+                assert local, f"{chapter}: a request off the page: {name}"
             assert not seen["new"], f"{chapter}: exploring made requests: {seen['new']}"
             assert seen["bytes"] <= MAX_BYTES, f"{chapter}: the explorer adds {seen['bytes']} bytes"
             errors = [_compare(decoder, points)
