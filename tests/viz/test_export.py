@@ -13,7 +13,7 @@ import keras
 import numpy as np
 import pytest
 
-from ae_helpers.models import conditional_decoder, dense_decoder
+from ae_helpers.models import conditional_decoder, dense_decoder, run_model
 from ae_helpers.viz import SUPPORTED_LAYERS, export_decoder
 from ae_helpers.viz._explorer import runtime_js
 from ae_helpers.viz._export import (
@@ -60,7 +60,8 @@ def test_base85_round_trips_and_needs_no_escaping_in_a_page():
 
 def _keras(decoder, z, labels=None):
     inputs = z if labels is None else [z, np.eye(10, dtype="float32")[labels]]
-    return np.asarray(decoder(inputs)).reshape(len(z), 28, 28)
+    # run_model: a NumPy array on every backend (np.asarray on a PyTorch output that requires grad fails)
+    return np.asarray(run_model(decoder, inputs)[0]).reshape(len(z), 28, 28)
 
 
 def _node_forward(spec: dict, z: np.ndarray, labels: list | None) -> np.ndarray:
