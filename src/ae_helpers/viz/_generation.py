@@ -27,8 +27,9 @@ def prior_fit(
 ) -> plt.Figure:
     """Scatter 2-D codes by digit over the circles of N(0, I), and their marginals over the N(0, 1) density.
 
-    Left: the codes (one colour per digit, as in :func:`~ae_helpers.viz.latent_scatter`) with circles of radius 1, 2 and 3, which hold
-    39 %, 86 % and 99 % of the prior's mass. Right: histograms of ``z1`` and ``z2`` with the standard
+    Left: the codes (one colour per digit, as in :func:`~ae_helpers.viz.latent_scatter`, the legend
+    in one row below) with circles of radius 1, 2 and 3, which hold 39 %, 86 % and 99 % of the
+    prior's mass. Right: histograms of ``z1`` and ``z2`` with the standard
     normal density drawn over them.
 
     Introduced in chapter 4 (``book/04_vae.ipynb``).
@@ -63,6 +64,11 @@ def prior_fit(
     fig, (ax, hx) = plt.subplots(1, 2, figsize=(11, 4.6), gridspec_kw={"width_ratios": [1.15, 1]})
     show = np.random.default_rng(0).permutation(len(z))[:max_points]
     latent_scatter(z[show], y[show], ax=ax, title="codes by digit; circles: share of the prior inside")
+    legend = ax.get_legend()  # one row below the scatter, not over its points
+    if legend is not None:
+        ax.legend(legend.legend_handles, [t.get_text() for t in legend.get_texts()], title="digit",
+                  ncol=10, loc="upper center", bbox_to_anchor=(0.5, -0.13), fontsize=8,
+                  columnspacing=0.6, handletextpad=0.1)
     theta = np.linspace(0, 2 * np.pi, 200)
     for r in (1, 2, 3):
         ax.plot(r * np.cos(theta), r * np.sin(theta), "k--", lw=0.8)
@@ -78,7 +84,7 @@ def prior_fit(
     for dim, style in ((0, "tab:blue"), (1, "tab:orange")):
         hx.hist(z[:, dim], bins=bins, density=True, alpha=0.45, color=style, label=f"$z_{dim + 1}$")
     hx.plot(grid, np.exp(-grid**2 / 2) / np.sqrt(2 * np.pi), "k-", lw=1.5, label="N(0, 1)")
-    hx.set_xlabel("value")
+    hx.set_xlabel("code coordinate ($z_1$ or $z_2$)")
     hx.set_ylabel("density")
     hx.set_title("marginals against the prior")
     hx.legend()
