@@ -3,8 +3,6 @@
 // on the point under the pointer and draws the digit. One copy per explorer output; the last wins.
 var AEExplorer = (function () {
   'use strict';
-  var PALETTE = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2',
-                 '#7f7f7f', '#bcbd22', '#17becf'];  // Matplotlib's tab10, as in the book's figures
 
   function bytesOf(b64) {
     var s = atob(b64), out = new Uint8Array(s.length);
@@ -115,7 +113,7 @@ var AEExplorer = (function () {
       g.globalAlpha = 0.75;
       for (var i = 0; i < codes.length; i += 2) {
         var p = [M.l + codes[i] / 255 * s.w, M.t + (1 - codes[i + 1] / 255) * s.h];  // 1/255ths
-        g.fillStyle = labels ? PALETTE[labels[i / 2] % 10] : colour('--aex-muted');
+        g.fillStyle = labels ? panel.palette[labels[i / 2] % panel.palette.length] : colour('--aex-muted');
         g.fillRect(p[0] - 1.5, p[1] - 1.5, 3, 3);
       }
       g.globalAlpha = 1;

@@ -21,11 +21,13 @@ from importlib import resources
 from typing import Any
 
 import matplotlib.pyplot as plt
+from matplotlib.colors import to_hex
 import numpy as np
 
 from .._checks import check_int, check_number
-from ..models import model_output, run_model
-from ._export import ExportedDecoder, dense_chain, export_decoder
+from ..models import model_output
+from ._export import ExportedDecoder, decoded_by_keras, dense_chain, export_decoder
+from ._latent import DIGIT_COLOURS
 from ._images import mosaic, show_image
 
 _CSS = """
@@ -49,8 +51,7 @@ html[data-theme="dark"] #{id}{{--aex-fg:var(--pst-color-text-base,#ddd);
   background:var(--aex-bg);border:1px solid var(--aex-muted);border-radius:3px;cursor:pointer}}
 #{id} .aex-label[aria-pressed="true"]{{background:#1a73e8;color:#fff;border-color:#1a73e8}}
 """
-_PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2",
-            "#7f7f7f", "#bcbd22", "#17becf")  # tab10, as _explorer.js draws the map
+_PALETTE = tuple(to_hex(c) for c in DIGIT_COLOURS)  # the book's digit colours (legend and map)
 _counter = [0]
 
 
@@ -65,11 +66,7 @@ def _inputs(decoder: Any) -> tuple[int, int]:
 
 
 def _decode(decoder: Any, codes: np.ndarray, label: int | None = None, n_classes: int = 0) -> np.ndarray:
-    codes = np.asarray(codes, dtype="float32")
-    inputs: Any = codes
-    if n_classes:
-        inputs = [codes, np.eye(n_classes, dtype="float32")[np.full(len(codes), label or 0)]]
-    return model_output(decoder, run_model(decoder, inputs)[0])
+    return model_output(decoder, decoded_by_keras(decoder, codes, label, n_classes))
 
 
 def _png(image: np.ndarray, *, scale: int = 6) -> bytes:
@@ -182,6 +179,7 @@ class LatentExplorer:
             "labels": None if labels is None else base64.b64encode(
                 np.asarray(labels, dtype=np.uint8).tobytes()).decode("ascii"),
             "label": self.label if self.n_classes else None,
+            "palette": list(_PALETTE),  # the colours of the digits, as in the legend and the figures
             "model": self.exported.to_json(),
         }
 

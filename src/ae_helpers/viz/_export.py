@@ -287,11 +287,20 @@ def _points(low: np.ndarray, high: np.ndarray, n_classes: int, n_grid: int, n_ra
     return codes.astype(np.float32), labels
 
 
-def _keras(decoder: keras.Model, codes: np.ndarray, labels: np.ndarray, n_classes: int) -> np.ndarray:
+def decoded_by_keras(decoder: keras.Model, codes: np.ndarray, labels: Any = None,
+                     n_classes: int = 0) -> np.ndarray:
+    """The decoder's raw output for ``codes`` (with one-hot ``labels`` for a conditional decoder)."""
+    codes = np.asarray(codes, dtype="float32")
     inputs: Any = codes
     if n_classes:
+        labels = np.broadcast_to(np.asarray(0 if labels is None else labels, dtype=int), len(codes))
         inputs = [codes, np.eye(n_classes, dtype="float32")[labels]]
-    return np.asarray(run_model(decoder, inputs)[0], dtype=np.float64).reshape(len(codes), -1)
+    return run_model(decoder, inputs)[0]
+
+
+def _keras(decoder: keras.Model, codes: np.ndarray, labels: np.ndarray, n_classes: int) -> np.ndarray:
+    return np.asarray(decoded_by_keras(decoder, codes, labels, n_classes),
+                      dtype=np.float64).reshape(len(codes), -1)
 
 
 def export_decoder(
