@@ -184,19 +184,21 @@ def _read(path: Path | None) -> tuple[tuple | None, tuple[Split, Split]]:
     return key, _RAW[key]
 
 
-def _check_size(size: Any, n: int, name: str) -> None:
+def _subset(labels: np.ndarray, size: Any, seed: int, name: str) -> np.ndarray | None:
+    """The stratified indices of a ``size``-image subset (checked), or ``None`` for all."""
+    if size is None:
+        return None
     if isinstance(size, bool) or not isinstance(size, (int, np.integer)):
         raise TypeError(f"{name} must be an int or None, got {size!r} ({type(size).__name__})")
-    if not 1 <= size <= n:
-        raise ValueError(f"{name} must be an int from 1 to {n}, got {size}")
+    if not 1 <= size <= len(labels):
+        raise ValueError(f"{name} must be an int from 1 to {len(labels)}, got {size}")
+    return stratified_indices(labels, size, seed=seed)
 
 
 def _prepare(source: tuple | None, split: Split, size: int | None, layout: Layout, seed: int,
              name: str = "size") -> Split:
     x, y = split
-    if size is not None:
-        _check_size(size, len(x), name)
-    idx = None if size is None else stratified_indices(y, size, seed=seed)
+    idx = _subset(y, size, seed, name)
     key = None if source is None else (source, len(x), size, seed if size is not None else None)
     images = None if key is None else _IMAGES.get(key)
     if images is None:
@@ -383,9 +385,8 @@ def load_mnist_training(*, layout: Layout = "flat", train_size: int | None = Non
         return _prepare(source and source + ("train",), train, train_size, layout, seed,
                         "train_size")
     x, y = train
-    if train_size is not None:
-        _check_size(train_size, len(x), "train_size")
-        idx = stratified_indices(y, train_size, seed=seed)
+    idx = _subset(y, train_size, seed, "train_size")
+    if idx is not None:
         x, y = x[idx], y[idx]
     return ByteImages(x, _SHAPES[layout]), y.astype(np.int64)
 
