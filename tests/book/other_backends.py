@@ -21,6 +21,7 @@ import sys
 import tempfile
 import threading
 import xml.etree.ElementTree as ET
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,7 +30,7 @@ ROOT = TESTS.parent
 BOOK = ROOT / "book"
 BACKENDS = ("torch", "jax")
 TIMEOUT_S = 1800
-# Three processes share two cores while the suite runs. OpenMP threads spin while they wait for a
+# Several processes share two cores while the suite runs. OpenMP threads spin while they wait for a
 # core, which slowed PyTorch's run several times over when it ran one thread per core, so the
 # background runs get one OpenMP/BLAS thread (XLA's own pool, on JAX, takes no such setting) ...
 ONE_THREAD = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
@@ -116,17 +117,11 @@ class BackendRun:
         # Two processes: the helpers' tests and the chapters. At nice 10 they take what the
         # TensorFlow tests leave; once those are done, the two use both cores.
         parts = {"helpers": helper_test_files(background=True), "chapters": chapter_files()}
-        outcomes: dict[str, Outcome] = {}
-        threads = [threading.Thread(target=lambda p=p, f=f: outcomes.__setitem__(p, self._run_part(p, f)))
-                   for p, f in parts.items()]
         try:
-            for thread in threads:
-                thread.start()
-            for thread in threads:
-                thread.join()
+            with ThreadPoolExecutor(len(parts)) as pool:
+                outcomes = list(pool.map(self._run_part, parts, parts.values()))
             merged = Outcome(self.backend, 0, "")
-            for part in parts:
-                got = outcomes.get(part) or Outcome(self.backend, -1, f"the {part} run did not report")
+            for part, got in zip(parts, outcomes):
                 merged.returncode = merged.returncode or got.returncode
                 merged.output += f"--- {part} ---\n{got.output}\n"
                 merged.passed.update({k: merged.passed.get(k, 0) + v for k, v in got.passed.items()})
