@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import queue
 import re
 import subprocess
 import sys
@@ -73,8 +74,19 @@ def main() -> int:
     for run in range(1, args.runs + 1):
         one = [(b, 1, run) for b in args.backends]
         if args.pair:
+            free = queue.SimpleQueue()  # a run takes whichever CPU the last finished run gave back
+            for cpu in ("0", "1"):
+                free.put(cpu)
+
+            def on_a_free_cpu(backend: str, threads: int, run: int) -> dict:
+                cpu = free.get()
+                try:
+                    return run_once(backend, threads, cpu, run)
+                finally:
+                    free.put(cpu)
+
             with ThreadPoolExecutor(2) as pool:
-                futures = [pool.submit(run_once, b, t, str(i % 2), r) for i, (b, t, r) in enumerate(one)]
+                futures = [pool.submit(on_a_free_cpu, b, t, r) for b, t, r in one]
                 results += [f.result() for f in futures]
         else:
             results += [run_once(b, t, "0", r) for b, t, r in one]
