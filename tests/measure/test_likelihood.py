@@ -143,10 +143,13 @@ def test_draws_are_decoded_a_few_rows_at_a_time_with_the_same_weights(monkeypatc
     whole_w = log_weights(model, x, k=40, seed=3, max_rows=100)
     whole_ll = log_likelihood(model, x, k=40, seed=3, max_rows=100)
     calls = []
-    inner = _likelihood.log_weights_from
-    monkeypatch.setattr(_likelihood, "log_weights_from",
-                        lambda xb, m, lv, eps, *a, **kw: calls.append(eps.shape) or
-                        inner(xb, m, lv, eps, *a, **kw))
+    inner = _likelihood._log_weights_fn
+
+    def spied(*args, **kwargs):  # the function that computes one chunk's weights, watched
+        weights_of = inner(*args, **kwargs)
+        return lambda xb, m, lv, eps: calls.append(eps.shape) or weights_of(xb, m, lv, eps)
+
+    monkeypatch.setattr(_likelihood, "_log_weights_fn", spied)
     monkeypatch.setattr(_likelihood, "EVAL_ROWS", 7)
     w = log_weights(model, x, k=40, seed=3, max_rows=100)
     assert max(k * b for k, b, _ in calls) <= 7

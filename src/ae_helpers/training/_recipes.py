@@ -69,6 +69,10 @@ QUICK_TRAIN_SIZE = 6000
 QUICK_EPOCHS = 5
 """In quick mode every recipe trains for at most this many epochs."""
 
+STEPS_PER_CALL = 50
+"""Training steps of Burda's model per call of the compiled step (TensorFlow and JAX): one step per
+call spent a third of chapter 6's VAE epoch outside the step on TensorFlow (5.2 s against 3.5 s)."""
+
 FRAMES = 20
 """Snapshots of the followed codes during a filmed training (plus one before it)."""
 
@@ -523,6 +527,11 @@ class BurdaRecipe(Recipe):
     step size rises over the first epoch and then decays along a cosine to 5 %; the decoder's output
     biases start at the log-odds of the mean training image.
 
+    A recipe with a ``start`` continues the model another recipe trained (loaded from the cache,
+    or trained first) instead of starting from random weights: Burda et al. (section 5.2) trained
+    a VAE and then continued it with the IWAE objective. The continuation has its own optimizer and
+    schedule over its own ``epochs``, and its own binarised draws (seed + 1).
+
     Introduced in chapter 6 (``book/06_likelihood.ipynb``).
 
     Attributes
@@ -531,12 +540,18 @@ class BurdaRecipe(Recipe):
         The training objective.
     k : int
         Codes per image of the IWAE's bound (not used by the VAE).
+    start : BurdaRecipe, optional
+        The recipe whose trained model this one continues; it must train on the same images (the
+        same ``train_size`` and ``seed``).
 
     Examples
     --------
     >>> recipe = BurdaRecipe(objective="iwae", k=5, epochs=3)
     >>> recipe.cache_name(), recipe.settings()["k"], recipe.batch_size
     ('burda_iwae', 5, 100)
+    >>> then = BurdaRecipe(objective="iwae", epochs=4, start=BurdaRecipe(objective="vae", epochs=16))
+    >>> then.settings()["start"]["epochs"], then.quick().start.epochs
+    (16, 5)
     """
 
     name: ClassVar[str] = "burda"
@@ -544,11 +559,28 @@ class BurdaRecipe(Recipe):
     objective: str = "vae"
     k: int = 5
     batch_size: int = 100
+    start: BurdaRecipe | None = None
 
     def __post_init__(self) -> None:
         super().__post_init__()
         check_choice(self.objective, "objective", ("vae", "iwae"))
         check_int(self.k, "k")
+        if self.start is not None:
+            if not isinstance(self.start, BurdaRecipe):
+                raise TypeError(f"start must be a BurdaRecipe (the model to continue) or None, got "
+                                f"{type(self.start).__name__}")
+            if (self.start.train_size, self.start.seed) != (self.train_size, self.seed):
+                raise ValueError(
+                    f"start must train on the same images as the recipe that continues it: start has "
+                    f"train_size={self.start.train_size}, seed={self.start.seed}; this recipe "
+                    f"train_size={self.train_size}, seed={self.seed}")
+
+    def quick(self) -> BurdaRecipe:
+        """This recipe, and the one it continues, capped for quick mode."""
+        if self.start is None:
+            return super().quick()
+        capped = dataclasses.replace(self, start=None).quick()
+        return dataclasses.replace(capped, start=self.start.quick())
 
     def cache_name(self) -> str:
         return f"burda_{self.objective}"
@@ -560,17 +592,28 @@ class BurdaRecipe(Recipe):
             "batch_size": int(self.batch_size), "learning_rate": float(self.learning_rate),
             "schedule": "linear warm-up over 1 epoch, cosine to 5%; output bias = mean-image log-odds",
             "binarisation": "dynamic", "seed": int(self.seed), "train_size": self.train_size,
+            **({"start": self.start.settings()} if self.start is not None else {}),
         }
 
     def fit(self, data: dict[str, np.ndarray], *, log_every: int | None = 0,
-            callbacks: list[keras.callbacks.Callback] | None = None) -> keras.Model:
+            callbacks: list[keras.callbacks.Callback] | None = None,
+            begun: keras.Model | None = None) -> keras.Model:
+        """Train; ``begun`` (a Burda model already trained) stands for ``start``'s model."""
         x_train = data["x_train"]
         per_epoch = steps_per_epoch(len(x_train), self.batch_size)
         schedule = warmup_cosine(self.learning_rate, self.epochs * per_epoch, warmup=per_epoch)
+        if begun is None and self.start is not None:
+            begun = trained(self.start, quick=False).model
+        seed = self.seed if begun is None else self.seed + 1  # not the start's draws again
         model = burda_model(self.objective, k=self.k, output_bias=mean_image_logits(x_train),
-                            learning_rate=schedule, seed=self.seed)
+                            learning_rate=schedule, seed=seed)
+        if begun is not None:
+            model.encoder.set_weights(begun.encoder.get_weights())
+            model.decoder.set_weights(begun.decoder.get_weights())
+        if keras.backend.backend() != "torch":  # PyTorch runs one step per call only
+            model.steps_per_execution = STEPS_PER_CALL
         train(model, x_train, epochs=self.epochs, batch_size=self.batch_size, targets=False,
-              seed=self.seed, log_every=log_every, batches=BinarisedBatches, callbacks=callbacks)
+              seed=seed, log_every=log_every, batches=BinarisedBatches, callbacks=callbacks)
         return model
 
 
@@ -838,12 +881,15 @@ def fit_burda(
     objective: str, x_train: np.ndarray, *, k: int = 5, epochs: int, batch_size: int = 100,
     learning_rate: float = 1e-3, seed: int = 0, log_every: int | None = 0,
     max_seconds: float | None = None, callbacks: list[keras.callbacks.Callback] | None = None,
+    start: keras.Model | None = None,
 ) -> keras.Model:
     """Train Burda's one-layer model on your images, not cached (see :func:`trained_burda`).
 
     ``BurdaRecipe(...).fit(data)`` on ``x_train``. ``max_seconds`` stops training after the epoch that
-    passes it (the schedule is not shortened); ``callbacks`` go to ``fit``. For timing runs
-    (``benchmarks/likelihood.py``); a chapter asks :func:`trained_burda` instead.
+    passes it (the schedule is not shortened); ``callbacks`` go to ``fit``; ``start``, a Burda model
+    trained before (a VAE or an IWAE), is continued instead of random weights, as a recipe's
+    ``start`` is. For timing runs (``benchmarks/likelihood.py``); a chapter asks :func:`trained`
+    instead.
 
     Introduced in chapter 6 (``book/06_likelihood.ipynb``).
 
@@ -862,8 +908,12 @@ def fit_burda(
     if max_seconds is not None:
         check_number(max_seconds, "max_seconds", positive=True)
         callbacks = list(callbacks or []) + [_TimeLimit(max_seconds)]
+    if start is not None and not (hasattr(start, "encoder") and hasattr(start, "decoder")):
+        raise TypeError(f"start must be a trained Burda model (with .encoder and .decoder) or None, "
+                        f"got {type(start).__name__}")
     with checked_already():
-        return recipe.fit({"x_train": x_train}, log_every=log_every, callbacks=callbacks)
+        return recipe.fit({"x_train": x_train}, log_every=log_every, callbacks=callbacks,
+                          begun=start)
 
 
 class _TimeLimit(keras.callbacks.Callback):
