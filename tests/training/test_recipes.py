@@ -20,6 +20,7 @@ from ae_helpers.training import (
     FittedJudgeRecipe,
     JudgeRecipe,
     VAERecipe,
+    fit_burda,
     fit_judge,
     preset,
     trained,
@@ -202,6 +203,40 @@ def test_quick_mode_caps_a_burda_model(small_world):
     model = trained(BurdaRecipe(objective="iwae", k=2, epochs=QUICK_EPOCHS + 1, train_size=100,
                                 batch_size=50), quick=True)
     assert len(model.history["loss"]) == QUICK_EPOCHS and model.model.k == 2
+
+
+def test_a_burda_model_continues_its_start_with_its_own_objective(small_world):
+    """A recipe with a start begins from the start's trained weights (trained once, cached, shared
+    by every continuation) and trains on its own objective; quick mode caps both."""
+    first = BurdaRecipe(objective="vae", epochs=2, train_size=100, batch_size=50)
+    start = trained(first, quick=False)
+    then = BurdaRecipe(objective="iwae", k=2, epochs=1, train_size=100, batch_size=50, start=first)
+    assert then.settings()["start"] == first.settings() and "start" not in first.settings()
+    continued = trained(then, quick=False)
+    assert continued.model.k == 2 and len(continued.history["loss"]) == 1
+    again = trained(dataclasses.replace(then, objective="vae"), quick=False)
+    assert not again.from_cache and trained(first, quick=False).from_cache
+    # what the continuation started from: the start's weights, not random ones
+    fresh = fit_burda("iwae", np.zeros((100, 784), "float32"), k=2, epochs=1, batch_size=50,
+                      start=start.model)
+    moved = [np.abs(a - b).max() for a, b in zip(fresh.encoder.get_weights(),
+                                                 start.model.encoder.get_weights())]
+    scratch = [np.abs(a - b).max() for a, b in zip(
+        fit_burda("iwae", np.zeros((100, 784), "float32"), k=2, epochs=1, batch_size=50, seed=1)
+        .encoder.get_weights(), start.model.encoder.get_weights())]
+    assert max(moved) < 0.1 < max(scratch)  # two steps from the start, not from a new draw
+    capped = dataclasses.replace(then, epochs=QUICK_EPOCHS + 3,
+                                 start=dataclasses.replace(first, epochs=QUICK_EPOCHS + 2)).quick()
+    assert (capped.epochs, capped.start.epochs) == (QUICK_EPOCHS, QUICK_EPOCHS)
+
+
+def test_a_burda_start_must_train_on_the_same_images():
+    with pytest.raises(ValueError, match="start must train on the same images.*train_size=100"):
+        BurdaRecipe(objective="iwae", epochs=1, start=BurdaRecipe(epochs=1, train_size=100))
+    with pytest.raises(TypeError, match="start must be a BurdaRecipe.*got VAERecipe"):
+        BurdaRecipe(objective="iwae", epochs=1, start=VAERecipe(epochs=1))
+    with pytest.raises(TypeError, match="start must be a trained Burda model.*got str"):
+        fit_burda("iwae", np.zeros((4, 784), "float32"), epochs=1, start="vae.keras")
 
 
 def test_a_fitted_judge_is_a_recipe_with_its_data_checked_at_the_door(isolated_cache):
