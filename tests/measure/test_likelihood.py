@@ -156,3 +156,20 @@ def test_draws_are_decoded_a_few_rows_at_a_time_with_the_same_weights(monkeypatc
     np.testing.assert_allclose(w, whole_w, rtol=1e-5, atol=1e-3)  # float32 sums over 784 pixels
     np.testing.assert_allclose(log_likelihood(model, x, k=40, seed=3, max_rows=100), whole_ll,
                                rtol=1e-5, atol=1e-3)
+
+
+def test_the_estimate_writes_no_warning_after_set_seed():
+    """set_seed turns on TensorFlow's op determinism, under which Keras declines XLA with a
+    warning; the estimate must not put that warning on a chapter's page (chapter 6 once did)."""
+    import warnings
+
+    from ae_helpers import set_seed
+    from ae_helpers.models import IWAE, burda_decoder, burda_encoder
+
+    set_seed(0)
+    model = IWAE(burda_encoder(2, hidden=(8,)), burda_decoder(2, hidden=(8,)))
+    x = binarise(np.random.default_rng(0).random((3, 784)).astype("float32"), seed=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        values = log_likelihood(model, x, k=4, seed=0)
+    assert values.shape == (3,) and np.all(np.isfinite(values)) and np.all(values < 0)
