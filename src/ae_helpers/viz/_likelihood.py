@@ -55,7 +55,8 @@ def bound_against_k(
     Returns
     -------
     matplotlib.figure.Figure
-        One axis: a line per model against k (log axis), published values dashed.
+        One axis: a line per model against k (log axis), published values as grey lines, each
+        with its own dash pattern.
 
     Raises
     ------
@@ -76,8 +77,10 @@ def bound_against_k(
     fig, ax = plt.subplots(figsize=(7, 4.2))
     for (name, values), marker in zip(named.items(), _MARKERS * len(named)):
         ax.plot(k, values, marker=marker, linestyle="-", label=f"ours: {name}")
-    for (label, value), grey in zip((published or {}).items(), np.linspace(0.2, 0.65, 8)):
-        ax.axhline(float(value), ls="--", color=str(round(float(grey), 2)), lw=1,
+    # Published values: grey, each with its own dash pattern, so the legend tells them apart.
+    for (label, value), grey, dashes in zip((published or {}).items(), np.linspace(0.0, 0.55, 8),
+                                            ["--", "-.", ":"] * 3):
+        ax.axhline(float(value), ls=dashes, color=str(round(float(grey), 2)), lw=1.2,
                    label=f"published: {label}")
     ax.set(xscale="log", xlabel="importance samples k",
            ylabel="−(k-sample bound), nats (lower is better)", title=title)
